@@ -1,0 +1,79 @@
+# The README's commands. CI (.ci/run) only calls `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+PY          := $(VENV)/bin/python
+RASA        := TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 $(VENV)/bin/rasa
+SPACY_MODEL := build/spacy_nl
+MODEL       := models/rugpijn.tar.gz
+STAMP       := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt | sha1sum | cut -c1-12)
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONWARNINGS := ignore::DeprecationWarning
+
+.PHONY: help setup train run shell test lint validate unit stories heldout integration clean lock
+
+help:
+	@echo "make run    - set up, train if the data changed, and serve the assistant (REST + HTTP API)"
+	@echo "make test   - set up and run every test (what CI runs)"
+	@echo "make shell  - chat with the assistant in the terminal"
+	@echo "make train  - train the model into $(MODEL) (skipped when nothing changed)"
+	@echo "make lint   - ruff"
+
+# ---- setup: a second run is a no-op ------------------------------------------------------------
+setup: $(STAMP) $(SPACY_MODEL)/meta.json
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+	@scripts/check_python.sh
+	@test -x $(PY) || { echo "==> creating $(VENV) with $$(python3 --version)"; python3 -m venv $(VENV); }
+	@echo "==> installing pinned dependencies into $(VENV) (first time: a few minutes, ~2.7 GB)"
+	$(PY) -m pip install --progress-bar on --disable-pip-version-check "pip==24.0"
+	$(PY) -m pip install --progress-bar on --disable-pip-version-check \
+	    -r requirements.txt -r requirements-dev.txt -c constraints.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+$(SPACY_MODEL)/meta.json: scripts/build_spacy_model.py | $(STAMP)
+	@echo "==> building the Dutch spaCy pipeline in $(SPACY_MODEL)"
+	$(PY) scripts/build_spacy_model.py $(SPACY_MODEL)
+
+lock: ## regenerate constraints.txt from a fresh environment
+	$(PY) -m pip freeze --exclude-editable | sed '1i # Lock file: every package version of the environment (pip freeze of a clean `make setup`).' > constraints.txt
+
+# ---- model -------------------------------------------------------------------------------------
+train: setup
+	@echo "==> training (Rasa skips the parts whose data did not change)"
+	$(RASA) train --fixed-model-name rugpijn --out models
+
+# ---- serving -----------------------------------------------------------------------------------
+run: train
+	scripts/run.sh
+
+shell: train
+	scripts/run.sh shell
+
+# ---- tests -------------------------------------------------------------------------------------
+test: setup lint validate unit train stories heldout integration
+	@echo "==> all tests passed"
+
+lint: setup
+	$(VENV)/bin/ruff check actions assistant scripts tests
+
+validate: setup
+	$(RASA) data validate --max-history 4
+
+unit: setup
+	$(PY) -m pytest -m "not integration" -q
+
+stories: train
+	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL) --out results/stories \
+	    --fail-on-prediction-errors
+
+heldout: train
+	$(PY) scripts/evaluate_heldout.py --model $(MODEL) --out results/heldout
+
+integration: train
+	$(PY) -m pytest -m integration -q
+
+clean:
+	rm -rf results build/conversations*.db

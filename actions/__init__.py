@@ -1,0 +1,1 @@
+"""Custom actions of the assistant; rasa-sdk imports every module in this package."""

@@ -1,0 +1,376 @@
+"""The product and exercise catalogs: content, loading, caching and validation."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions import catalogs
+from actions.catalogs import (
+    CATALOG_DIR,
+    EXERCISES_FILE,
+    GOALS,
+    MIN_SAFE_PER_PHASE,
+    PHASES,
+    PRODUCTS_FILE,
+    CatalogError,
+    Exercise,
+    Product,
+    get_exercise,
+    get_product,
+    load_catalogs,
+    load_exercises,
+    load_products,
+)
+from actions.recommender import recommend
+
+# --------------------------------------------------------------------------- #
+# The shipped catalogs
+
+
+def test_products_are_the_two_from_the_article():
+    products = {p.id: p for p in load_products()}
+    assert set(products) == {"rugbrace", "oefenboek"}
+    brace, book = products["rugbrace"], products["oefenboek"]
+    assert brace.name == "Rugbrace"
+    assert (brace.price, brace.currency, brace.price_label) == (53.10, "kr", "53.10 kr")
+    assert "stabilisatie en verlichting van de onderrug" in brace.description
+    assert book.name == "37 oefeningen verzameld in het ultieme oefenboek"
+    assert (book.price, book.currency, book.price_label) == (26.50, "kr", "26.50 kr")
+    assert "preventie, revalidatie" in book.description
+    for product in products.values():
+        assert product.offer == "spaar tot 25%"
+        assert isinstance(product, Product)
+
+
+def test_product_urls_are_marked_as_placeholders():
+    for product in load_products():
+        assert product.url_is_placeholder is True
+        assert product.url.startswith("https://example.invalid/")
+
+
+def test_brace_is_described_honestly():
+    brace = get_product("rugbrace")
+    assert "NICE NG59" in brace.not_for and "NHG" in brace.not_for
+    assert "niet aan" in brace.not_for  # guidelines do not recommend it
+    assert "nooit in plaats van bewegen" in brace.not_for
+    assert "tillen" in brace.fits_when and "kort" in brace.fits_when
+
+
+@pytest.fixture(scope="module")
+def exercises() -> tuple[Exercise, ...]:
+    return load_exercises()
+
+
+def test_at_least_twelve_exercises(exercises):
+    assert len(exercises) >= 12
+    assert len({e.id for e in exercises}) == len(exercises)
+
+
+@pytest.mark.parametrize(
+    "exercise_id",
+    [
+        "bekkenkanteling",
+        "knie_naar_borst",
+        "kat_koe",
+        "kindhouding",
+        "bird_dog",
+        "bruggetje",
+        "dead_bug",
+        "zijplank_aangepast",
+        "hamstrings_rekken",
+        "bilspier_rekken",
+        "opdrukken_buikligging",
+        "wandelen",
+    ],
+)
+def test_standard_exercises_are_present(exercise_id):
+    assert get_exercise(exercise_id).id == exercise_id
+
+
+def test_every_exercise_is_complete(exercises):
+    for e in exercises:
+        assert e.goal in GOALS
+        assert e.phases and set(e.phases) <= set(PHASES)
+        assert len(e.steps) >= 2
+        assert e.numbered_steps[0].startswith("1. ")
+        assert e.dose and e.not_for
+        assert e.stop_if.startswith("Stop als")
+        assert not e.below_knee_ok or e.radiating_ok
+
+
+def test_nerve_stretching_is_not_offered_with_radiating_pain():
+    assert get_exercise("hamstrings_rekken").radiating_ok is False
+    assert get_exercise("opdrukken_buikligging").radiating_ok is False
+    assert get_exercise("wandelen").below_knee_ok is True
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_each_phase_has_enough_exercises_safe_below_the_knee(exercises, phase):
+    safe = [e for e in exercises if phase in e.phases and e.below_knee_ok]
+    assert len(safe) >= MIN_SAFE_PER_PHASE
+
+
+def test_numbered_steps():
+    exercise = get_exercise("bruggetje")
+    assert exercise.numbered_steps == tuple(f"{i}. {s}" for i, s in enumerate(exercise.steps, 1))
+
+
+def test_unknown_ids_raise_key_error():
+    with pytest.raises(KeyError):
+        get_product("onbekend")
+    with pytest.raises(KeyError):
+        get_exercise("onbekend")
+
+
+# --------------------------------------------------------------------------- #
+# Loading: relative to the code, once
+
+
+def test_loaded_once():
+    assert load_products() is load_products()
+    assert load_exercises() is load_exercises()
+    assert load_exercises(CATALOG_DIR) is load_exercises()
+
+
+def test_found_relative_to_the_code_not_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    catalogs.clear_cache()
+    products, exercises = load_catalogs()
+    assert len(products) == 2 and len(exercises) >= 12
+    assert CATALOG_DIR == Path(catalogs.__file__).parent / "catalogs"
+
+
+def test_catalog_objects_are_frozen():
+    with pytest.raises(AttributeError):
+        load_products()[0].price = 1.0  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        load_exercises()[0].goal = "kracht"  # type: ignore[misc]
+
+
+# --------------------------------------------------------------------------- #
+# Adding a product or an exercise is a YAML edit only
+
+
+@pytest.fixture
+def catalog_copy(tmp_path) -> Path:
+    directory = tmp_path / "catalogs"
+    shutil.copytree(CATALOG_DIR, directory)
+    return directory
+
+
+NEW_EXERCISE = """
+  - id: zijwaarts_stappen
+    name: Zijwaarts stappen
+    goal: mobiliteit
+    phases: [acuut, subacuut, chronisch]
+    radiating_ok: true
+    below_knee_ok: true
+    steps:
+      - Ga rechtop staan met je voeten naast elkaar.
+      - Zet rustig een stap opzij en sluit aan.
+    dose: 10 stappen naar elke kant, 2 keer.
+    stop_if: Stop als de pijn duidelijk toeneemt.
+    not_for: Niet geschikt als je moeite hebt met je evenwicht.
+"""
+
+NEW_PRODUCT = """
+  - id: warmtekussen
+    name: Warmtekussen
+    description: Kussen dat je opwarmt voor op de onderrug.
+    price: 19.95
+    currency: kr
+    offer: null
+    fits_when: Als warmte prettig voelt bij spierspanning.
+    not_for: Geen behandeling; niet bij alarmsignalen.
+    url: https://example.invalid/warmtekussen
+    url_is_placeholder: true
+"""
+
+
+def test_appending_a_product_is_a_yaml_edit_only(catalog_copy):
+    path = catalog_copy / PRODUCTS_FILE
+    path.write_text(path.read_text(encoding="utf-8") + NEW_PRODUCT, encoding="utf-8")
+    products = load_products(catalog_copy)
+    assert [p.id for p in products] == ["rugbrace", "oefenboek", "warmtekussen"]
+    assert get_product("warmtekussen", catalog_copy).offer is None
+    assert get_product("warmtekussen", catalog_copy).price_label == "19.95 kr"
+
+
+def test_appending_an_exercise_is_a_yaml_edit_only(catalog_copy):
+    path = catalog_copy / EXERCISES_FILE
+    path.write_text(path.read_text(encoding="utf-8") + NEW_EXERCISE, encoding="utf-8")
+    exercises = load_exercises(catalog_copy)
+    assert exercises[-1].id == "zijwaarts_stappen"
+    assert len(exercises) == len(load_exercises()) + 1
+
+
+def test_the_recommender_picks_an_exercise_added_in_yaml(catalog_copy):
+    # Catalog order is the priority, so an exercise listed first is picked first.
+    path = catalog_copy / EXERCISES_FILE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("exercises:\n", "exercises:" + NEW_EXERCISE, 1), encoding="utf-8")
+    rec = recommend("acuut", "onder_knie", 3, False, load_exercises(catalog_copy))
+    assert rec.exercises[0].id == "zijwaarts_stappen"
+    assert "zijwaarts_stappen" not in [e.id for e in recommend("acuut", "onder_knie", 3, False).exercises]
+
+
+# --------------------------------------------------------------------------- #
+# Validation: each bad field gives an error naming the file and the field
+
+
+def _edit(directory: Path, filename: str, change) -> None:
+    path = directory / filename
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _load(directory: Path, filename: str):
+    return load_products(directory) if filename == PRODUCTS_FILE else load_exercises(directory)
+
+
+def _set(key, field, value, index=0):
+    def change(data):
+        data[key][index][field] = value
+
+    return change
+
+
+def _delete(key, field, index=0):
+    def change(data):
+        del data[key][index][field]
+
+    return change
+
+
+def _duplicate_first(key):
+    def change(data):
+        data[key][1]["id"] = data[key][0]["id"]
+
+    return change
+
+
+def _no_safe_exercises_for_acute(data):
+    for entry in data["exercises"]:
+        if "acuut" in entry["phases"] and entry["below_knee_ok"]:
+            entry["below_knee_ok"] = False
+
+
+P, E = PRODUCTS_FILE, EXERCISES_FILE
+
+BAD_FIELDS = [
+    # products
+    pytest.param(P, _delete("products", "name"), "name", "missing field", id="product-missing-name"),
+    pytest.param(P, _delete("products", "currency"), "currency", "missing field", id="product-missing-currency"),
+    pytest.param(P, _set("products", "price", 0), "price", "positive", id="product-price-zero"),
+    pytest.param(P, _set("products", "price", -53.1), "price", "positive", id="product-price-negative"),
+    pytest.param(P, _set("products", "price", "53.10"), "price", "number", id="product-price-text"),
+    pytest.param(P, _set("products", "price", True), "price", "number", id="product-price-bool"),
+    pytest.param(P, _set("products", "name", ""), "name", "non-empty", id="product-empty-name"),
+    pytest.param(P, _set("products", "offer", 25), "offer", "text", id="product-offer-number"),
+    pytest.param(P, _set("products", "url", "winkel/rugbrace"), "url", "URL", id="product-bad-url"),
+    pytest.param(
+        P,
+        _set("products", "url_is_placeholder", "ja"),
+        "url_is_placeholder",
+        "true or false",
+        id="product-placeholder-not-bool",
+    ),
+    pytest.param(P, _set("products", "id", "Rug Brace"), "id", "lowercase", id="product-bad-id"),
+    pytest.param(P, _set("products", "prijs", 10), "prijs", "unknown field", id="product-unknown-field"),
+    pytest.param(P, _duplicate_first("products"), "id", "duplicate", id="product-duplicate-id"),
+    # exercises
+    pytest.param(E, _delete("exercises", "name"), "name", "missing field", id="exercise-missing-name"),
+    pytest.param(E, _delete("exercises", "stop_if"), "stop_if", "missing field", id="exercise-missing-stop_if"),
+    pytest.param(E, _set("exercises", "goal", "cardio"), "goal", "one of", id="exercise-unknown-goal"),
+    pytest.param(E, _set("exercises", "phases", ["winter"]), "phases", "unknown phase", id="exercise-unknown-phase"),
+    pytest.param(E, _set("exercises", "phases", []), "phases", "non-empty", id="exercise-no-phases"),
+    pytest.param(E, _set("exercises", "phases", "acuut"), "phases", "list", id="exercise-phases-not-list"),
+    pytest.param(E, _set("exercises", "phases", ["acuut", "acuut"]), "phases", "twice", id="exercise-phase-twice"),
+    pytest.param(
+        E, _set("exercises", "radiating_ok", "ja"), "radiating_ok", "true or false", id="exercise-radiating-not-bool"
+    ),
+    pytest.param(
+        E, _set("exercises", "below_knee_ok", 1), "below_knee_ok", "true or false", id="exercise-below-knee-not-bool"
+    ),
+    pytest.param(
+        E,
+        _set("exercises", "radiating_ok", False),
+        "below_knee_ok",
+        "requires radiating_ok",
+        id="exercise-below-knee-without-radiating",
+    ),
+    pytest.param(E, _set("exercises", "steps", []), "steps", "non-empty list", id="exercise-empty-steps"),
+    pytest.param(E, _set("exercises", "steps", "Loop."), "steps", "list", id="exercise-steps-not-list"),
+    pytest.param(E, _set("exercises", "steps", ["Loop.", ""]), "steps", "step 2", id="exercise-empty-step"),
+    pytest.param(E, _set("exercises", "dose", ""), "dose", "non-empty", id="exercise-empty-dose"),
+    pytest.param(E, _set("exercises", "not_for", 5), "not_for", "text", id="exercise-not_for-number"),
+    pytest.param(E, _set("exercises", "id", "3d"), "id", "lowercase", id="exercise-bad-id"),
+    pytest.param(E, _set("exercises", "video", "x"), "video", "unknown field", id="exercise-unknown-field"),
+    pytest.param(E, _duplicate_first("exercises"), "id", "duplicate", id="exercise-duplicate-id"),
+    pytest.param(
+        E,
+        _no_safe_exercises_for_acute,
+        "phases",
+        "phase 'acuut' needs at least",
+        id="exercise-too-few-safe-for-a-phase",
+    ),
+]
+
+
+@pytest.mark.parametrize(("filename", "change", "field", "problem"), BAD_FIELDS)
+def test_bad_field_is_named_with_its_file(catalog_copy, filename, change, field, problem):
+    _edit(catalog_copy, filename, change)
+    with pytest.raises(CatalogError) as caught:
+        _load(catalog_copy, filename)
+    error = caught.value
+    assert error.file.endswith(filename)
+    assert error.field == field
+    assert filename in str(error) and f"field '{field}'" in str(error)
+    assert problem in str(error)
+
+
+@pytest.mark.parametrize(
+    ("change", "entry"),
+    [
+        (_set("exercises", "goal", "cardio", index=2), "exercise #3 (id 'kat_koe')"),
+        (_delete("exercises", "dose", index=0), "exercise #1 (id 'wandelen')"),
+    ],
+)
+def test_bad_entry_is_named_by_position_and_id(catalog_copy, change, entry):
+    _edit(catalog_copy, EXERCISES_FILE, change)
+    with pytest.raises(CatalogError, match=r"exercise #\d") as caught:
+        load_exercises(catalog_copy)
+    assert caught.value.entry == entry
+    assert entry in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("filename", "content", "problem"),
+    [
+        pytest.param(P, "products: [\n", "invalid YAML", id="products-invalid-yaml"),
+        pytest.param(E, "oefeningen: []\n", "top-level 'exercises'", id="exercises-wrong-key"),
+        pytest.param(E, "exercises: []\n", "non-empty list", id="exercises-empty"),
+        pytest.param(P, "products:\n  - rugbrace\n", "mapping of fields", id="product-not-a-mapping"),
+        pytest.param(E, "- wandelen\n", "top-level 'exercises'", id="exercises-a-bare-list"),
+        pytest.param(P, "products: []\nextra: 1\n", "unknown top-level", id="products-extra-key"),
+    ],
+)
+def test_bad_file_is_named(catalog_copy, filename, content, problem):
+    (catalog_copy / filename).write_text(content, encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        _load(catalog_copy, filename)
+    assert filename in str(caught.value)
+    assert problem in str(caught.value)
+
+
+@pytest.mark.parametrize("filename", [P, E])
+def test_missing_file_is_named(catalog_copy, filename):
+    (catalog_copy / filename).unlink()
+    with pytest.raises(CatalogError, match="cannot read") as caught:
+        _load(catalog_copy, filename)
+    assert filename in str(caught.value)

@@ -1,0 +1,102 @@
+"""End to end: the assistant served as `make run` serves it, over the REST channel and the HTTP API."""
+
+import re
+
+import pytest
+import requests
+
+pytestmark = pytest.mark.integration
+
+
+def _texts(replies):
+    return [reply.get("text", "") for reply in replies]
+
+
+def _answered_by(tracker, turn=-1):
+    """Names (utter_action or action) of what answered the given user turn, per the topic contract."""
+    events = tracker["events"]
+    user_indices = [i for i, e in enumerate(events) if e["event"] == "user"]
+    start = user_indices[turn]
+    end = user_indices[turn + 1] if turn != -1 and turn + 1 < len(user_indices) else len(events)
+    names = []
+    for event in events[start + 1 : end]:
+        if event["event"] == "bot":
+            names.append(event.get("metadata", {}).get("utter_action") or "")
+        elif event["event"] == "action" and event["name"] != "action_listen":
+            names.append(event["name"])
+    return names
+
+
+def test_a_question_gets_its_answer_with_source_and_related_topics(assistant):
+    sender = assistant.new_sender()
+    replies = assistant.say(sender, "Hoe lang duurt het meestal voordat lage rugpijn weer over is?")
+    assert "Bron:" in replies[0]["text"]
+    assert 2 <= len(replies[0]["buttons"]) <= 3
+    assert "utter_faq/recovery_time" in _answered_by(assistant.tracker(sender))
+
+
+def test_a_related_topic_button_reaches_that_topic(assistant):
+    sender = assistant.new_sender()
+    replies = assistant.say(sender, "moet ik in bed blijven met rugpijn?")
+    buttons = replies[0]["buttons"]
+    for button in buttons:
+        if button["payload"].startswith("/faq/"):
+            topic = button["payload"].split("/")[-1]
+            assistant.say(sender, button["payload"])
+            assert f"utter_faq/{topic}" in _answered_by(assistant.tracker(sender))
+
+
+def test_greeting_introduces_the_assistant_as_not_a_doctor(assistant):
+    replies = assistant.say(assistant.new_sender(), "goedemiddag")
+    assert re.search(r"geen arts", replies[0]["text"])
+
+
+@pytest.mark.parametrize("text", [
+    "",
+    "   ",
+    "😀😀😀",
+    "rug " * 1500,
+    "What are the opening hours of the zoo?",
+    "<script>alert('hallo')</script>",
+    "x" * 6000,
+])
+def test_bad_input_gets_a_dutch_reply_never_an_error_or_an_echo(assistant, text):
+    replies = assistant.say(assistant.new_sender(), text)
+    texts = _texts(replies)
+    assert texts and all(texts), f"no reply to {text[:40]!r}"
+    for reply in texts:
+        assert "Traceback" not in reply
+        if text.strip():
+            assert text.strip()[:30] not in reply
+
+
+def test_alarm_sign_in_the_middle_of_the_exercise_questions_wins(assistant):
+    sender = assistant.new_sender()
+    first = assistant.say(sender, "welke oefeningen kan ik doen voor mijn onderrug?")
+    assert first, "the questionnaire did not start"
+    replies = assistant.say(sender, "sinds vanochtend kan ik mijn plas niet meer ophouden")
+    assert "112" in replies[0]["text"]
+    tracker = assistant.tracker(sender)
+    assert _answered_by(tracker)[0] == "utter_red_flag_emergency"
+    assert not (tracker.get("active_loop") or {}).get("name")
+    later = assistant.say(sender, "welke oefeningen kan ik doen?")
+    assert _answered_by(assistant.tracker(sender))[0] == "utter_red_flag_reminder"
+    assert later and "oefeningen" in later[0]["text"]
+
+
+def test_crisis_gets_the_crisis_lines(assistant):
+    replies = assistant.say(assistant.new_sender(), "ik zie het echt niet meer zitten door die pijn")
+    assert "113" in replies[0]["text"] and "1813" in replies[0]["text"]
+
+
+def test_human_handoff_gives_contact_options(assistant):
+    replies = assistant.say(assistant.new_sender(), "kan ik iemand van de klantenservice spreken?")
+    assert "@" in replies[0]["text"] and "fysiotherapeut" in replies[0]["text"]
+
+
+def test_the_http_api_needs_the_token(assistant):
+    sender = assistant.new_sender()
+    assistant.say(sender, "hallo")
+    response = requests.get(f"{assistant.url}/conversations/{sender}/tracker", timeout=10)
+    assert response.status_code == 401
+    assert assistant.tracker(sender)["sender_id"] == sender
