@@ -126,11 +126,14 @@ def _is_negated(part: str, start: int, lexicon: Lexicon) -> bool:
     return False
 
 
-def _find_in_part(part: str, sign: _Sign, lexicon: Lexicon) -> bool:
+def _find_in_part(part: str, sign: _Sign, lexicon: Lexicon) -> Optional[bool]:
+    """True: the sign is mentioned; False: only mentioned negated; None: not mentioned."""
+    negated = False
     for pattern in sign.patterns:
         for match in pattern.finditer(part):
             if not _is_negated(part, match.start(), lexicon):
                 return True
+            negated = True
     position = 0
     for token in part.split(" "):
         start = part.index(token, position)
@@ -138,7 +141,8 @@ def _find_in_part(part: str, sign: _Sign, lexicon: Lexicon) -> bool:
         if any(_keyword_hit(token, keyword) for keyword in sign.keywords):
             if not _is_negated(part, start, lexicon):
                 return True
-    return False
+            negated = True
+    return False if negated else None
 
 
 def detect(text: str, lexicon: Optional[Lexicon] = None) -> Optional[AlarmMatch]:
@@ -149,6 +153,13 @@ def detect(text: str, lexicon: Optional[Lexicon] = None) -> Optional[AlarmMatch]
         if any(_find_in_part(part, sign, lexicon) for part in parts):
             return AlarmMatch(tier=sign.tier, sign=sign.sign, response=sign.response)
     return None
+
+
+def mentions_negated_sign(text: str, lexicon: Optional[Lexicon] = None) -> bool:
+    """True when ``text`` names an alarm sign only to deny it ("geen koorts", "nooit kanker gehad")."""
+    lexicon = lexicon or load_lexicon()
+    parts = _parts(text)
+    return any(_find_in_part(part, sign, lexicon) is False for sign in lexicon.signs for part in parts)
 
 
 def _require(condition: bool, path: Path, where: str, problem: str) -> None:

@@ -30,7 +30,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from assistant.alarm_signs import detect, load_lexicon
+from assistant.alarm_signs import detect, load_lexicon, mentions_negated_sign
 
 FALLBACK_INTENT = "nlu_fallback"
 RESPONSE_SELECTOR = "response_selector"
@@ -164,6 +164,8 @@ class SafetyNet(GraphComponent):
 
     Runs last in the NLU pipeline so it overrides every classifier and the fallback. When the
     classifiers already chose a more urgent safety intent than the lexicon found, that one stays.
+    When the classifiers chose a safety intent only because of a sign the user denied ("geen koorts,
+    gewoon pijn na het tillen"), the best non-safety intent is used instead.
     """
 
     @classmethod
@@ -177,11 +179,25 @@ class SafetyNet(GraphComponent):
         order = list(TIER_INTENTS.values())
         return order.index(intent) if intent in order else len(order)
 
+    @staticmethod
+    def _demote(message: Message) -> None:
+        """Replace a safety intent by the best non-safety intent of the ranking (or the fallback)."""
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        others = [r for r in ranking if r.get(INTENT_NAME_KEY) not in TIER_INTENTS.values()]
+        if others and others[0].get(INTENT_NAME_KEY) != FALLBACK_INTENT:
+            _force_intent(message, others[0][INTENT_NAME_KEY], others[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+        else:
+            _force_intent(message, FALLBACK_INTENT, 0.0)
+
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(ORIGINAL_TEXT) or message.get(TEXT) or ""
             match = detect(text)
             if match is None:
+                current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+                if current in TIER_INTENTS.values() and mentions_negated_sign(text):
+                    # The classifier reacted to an alarm word that the user denied ("geen koorts").
+                    self._demote(message)
                 continue
             forced = TIER_INTENTS[match.tier]
             current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)

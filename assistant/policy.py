@@ -9,7 +9,7 @@ prediction with a higher priority whenever the latest user message carries a saf
 2. ``action_deactivate_loop`` when a form was active (no exercises or products after an alarm),
 3. ``action_listen``.
 
-For the rest of the session, a request for exercises or products gets ``utter_red_flag_reminder``
+For the rest of the session (also after a yes on the questionnaire's screening question), a request for exercises or products gets ``utter_red_flag_reminder``
 instead of the form. Nothing here calls the action server.
 """
 
@@ -34,6 +34,8 @@ SAFETY_RESPONSES = {
 }
 BLOCKED_AFTER_ALARM = {"exercise_recommendation", "product_recommendation"}
 REMINDER_RESPONSE = "utter_red_flag_reminder"
+# Set by action_exercise_recommendation when the screening question was answered with yes.
+ALARM_SLOT = "alarm_gemeld"
 
 
 def _session_events(tracker: DialogueStateTracker) -> List[Any]:
@@ -55,10 +57,10 @@ def next_safety_action(tracker: DialogueStateTracker) -> Optional[str]:
 
     if intent in SAFETY_RESPONSES:
         first = SAFETY_RESPONSES[intent]
-    elif intent in BLOCKED_AFTER_ALARM and any(
+    elif intent in BLOCKED_AFTER_ALARM and (tracker.get_slot(ALARM_SLOT) or any(
         isinstance(e, UserUttered) and e.intent.get("name") in SAFETY_RESPONSES and e.intent.get("name") != "crisis"
         for e in events[:last_user]
-    ):
+    )):
         first = REMINDER_RESPONSE
     else:
         return None

@@ -2,7 +2,7 @@
 
 Runs `rasa test nlu` on the whole pipeline (the safety net and the FAQ confidence gate included,
 as users get them), prints intent accuracy, macro-F1 and FAQ response-selection accuracy, and
-fails when a number is below its floor in tests/heldout/floors.yml.
+fails when a number is below its floor in tests/heldout_floors.yml.
 
 Usage: python scripts/evaluate_heldout.py --model models/rugpijn.tar.gz --out results/heldout
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-FLOORS = ROOT / "tests" / "heldout" / "floors.yml"
+FLOORS = ROOT / "tests" / "heldout_floors.yml"
 
 
 def run_rasa_test(model: str, out: Path) -> None:

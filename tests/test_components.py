@@ -89,3 +89,18 @@ def test_text_guard_cuts_long_text_and_markup_but_keeps_the_original():
     assert message.get("original_text") == raw
     SafetyNet().process([message])
     assert message.get("intent")["name"] == "red_flag_emergency"
+
+
+@pytest.mark.parametrize("text", ["geen koorts hoor, gewoon pijn na het tillen", "nooit kanker gehad, hoe lang duurt dit"])
+def test_safety_net_undoes_a_classifier_alarm_on_a_denied_sign(text):
+    message = _message(text, intent="red_flag_today", confidence=0.98)
+    message.set("intent_ranking", [{"name": "red_flag_today", "confidence": 0.98},
+                                   {"name": "faq", "confidence": 0.02}], add_to_output=True)
+    SafetyNet().process([message])
+    assert message.get("intent")["name"] == "faq"
+
+
+def test_safety_net_keeps_a_classifier_alarm_without_any_denial():
+    message = _message("mijn rug voelt heel raar en ik ben bang", intent="red_flag_emergency", confidence=0.9)
+    SafetyNet().process([message])
+    assert message.get("intent")["name"] == "red_flag_emergency"

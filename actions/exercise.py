@@ -1,0 +1,108 @@
+"""The exercise questionnaire (exercise_recommendation_form) and action_exercise_recommendation."""
+
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.catalogs import get_product
+from actions.questionnaire import PARSERS, read_answer, retry_response
+from actions.recommender import OUTCOME_EXERCISES, OUTCOME_RED_FLAG, recommend
+
+FORM_SLOTS = list(PARSERS)
+FAILURES_SLOT = "onbegrepen_antwoorden"
+ALARM_SLOT = "alarm_gemeld"
+EBOOK_ID = "oefenboek"
+
+
+class ValidateExerciseRecommendationForm(FormValidationAction):
+    """Reads free-text answers for the questionnaire's slots (custom slot mappings)."""
+
+    def name(self) -> str:
+        return "validate_exercise_recommendation_form"
+
+    @staticmethod
+    def _read(slot: str, tracker: Tracker):
+        latest = tracker.latest_message or {}
+        intent = latest.get("intent") or {}
+        return read_answer(slot, latest.get("text"), intent.get("name"), intent.get("confidence") or 0.0)
+
+    async def _extract(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
+        if tracker.get_slot("requested_slot") != slot:
+            return {}
+        answer = self._read(slot, tracker)
+        if answer.interrupt:
+            return {}  # nothing extracted: the form steps aside, the rules answer, the form resumes
+        if answer.understood:
+            return {slot: answer.value}
+        failures = int(tracker.get_slot(FAILURES_SLOT) or 0) + 1
+        dispatcher.utter_message(response=retry_response(slot, failures))
+        return {slot: None}
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[str, Any]]:
+        """Extract and validate as usual, then count answers not understood in a row."""
+        requested = tracker.get_slot("requested_slot")
+        events = await super().run(dispatcher, tracker, domain)
+        if requested in PARSERS:
+            answer = self._read(requested, tracker)
+            if answer.understood:
+                events.append(SlotSet(FAILURES_SLOT, 0))
+            elif not answer.interrupt:
+                events.append(SlotSet(FAILURES_SLOT, int(tracker.get_slot(FAILURES_SLOT) or 0) + 1))
+        return events
+
+    async def extract_klachtduur(self, dispatcher, tracker, domain) -> Dict[str, Any]:
+        return await self._extract("klachtduur", dispatcher, tracker)
+
+    async def extract_uitstraling(self, dispatcher, tracker, domain) -> Dict[str, Any]:
+        return await self._extract("uitstraling", dispatcher, tracker)
+
+    async def extract_pijnscore(self, dispatcher, tracker, domain) -> Dict[str, Any]:
+        return await self._extract("pijnscore", dispatcher, tracker)
+
+    async def extract_alarm_check(self, dispatcher, tracker, domain) -> Dict[str, Any]:
+        return await self._extract("alarm_check", dispatcher, tracker)
+
+
+def _item_fields(exercise) -> Dict[str, str]:
+    return {"naam": exercise.name, "stappen": "\n".join(exercise.numbered_steps), "dosering": exercise.dose,
+            "stop_als": exercise.stop_if, "niet_voor": exercise.not_for}
+
+
+class ActionExerciseRecommendation(Action):
+    """Chooses exercises from the questionnaire's answers (actions/recommender.py) and sends them."""
+
+    def name(self) -> str:
+        return "action_exercise_recommendation"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[str, Any]]:
+        score = tracker.get_slot("pijnscore")
+        result = recommend(
+            duration=tracker.get_slot("klachtduur"),
+            radiation=tracker.get_slot("uitstraling"),
+            pain_score=None if score is None else int(score),
+            alarm=bool(tracker.get_slot("alarm_check")),
+        )
+        # The answers are used once: asking for exercises again starts the questions anew.
+        events = [SlotSet(slot, None) for slot in FORM_SLOTS] + [SlotSet(FAILURES_SLOT, 0)]
+        if result.outcome == OUTCOME_RED_FLAG:
+            # A yes on the screening question without knowing which sign: the most urgent tier.
+            dispatcher.utter_message(response="utter_red_flag_emergency")
+            return events + [SlotSet(ALARM_SLOT, True)]
+        if result.outcome != OUTCOME_EXERCISES:
+            dispatcher.utter_message(response="utter_exercise_recommendation_severe_pain")
+            return events
+        dispatcher.utter_message(response="utter_exercise_recommendation_intro")
+        for exercise in result.exercises:
+            dispatcher.utter_message(response="utter_exercise_recommendation_item", **_item_fields(exercise))
+        if result.advise_physio:
+            dispatcher.utter_message(response="utter_exercise_recommendation_radiating")
+        if result.offer_ebook:
+            ebook = get_product(EBOOK_ID)
+            dispatcher.utter_message(response="utter_exercise_recommendation_ebook", boek=ebook.name,
+                                     prijs=ebook.price_label, actie=ebook.offer or "", link=ebook.url)
+        return events

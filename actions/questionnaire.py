@@ -1,0 +1,66 @@
+"""How the exercise questionnaire reads a free-text answer (pure functions, no rasa_sdk).
+
+An answer is either understood (a slot value), an interruption (a question from the article, a
+person, stop, an alarm sign: never swallowed as a slot value; the form steps aside and resumes),
+or not understood (asked again with an example, and after repeated failure the form offers to stop).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Optional
+
+from actions.parsing import parse_duration, parse_pain_score, parse_radiation, parse_yes_no
+
+PARSERS: Dict[str, Callable[[Optional[str]], Any]] = {
+    "klachtduur": parse_duration,
+    "uitstraling": parse_radiation,
+    "pijnscore": parse_pain_score,
+    "alarm_check": parse_yes_no,
+}
+
+# Intents that always leave the form: never read as an answer.
+ALWAYS_INTERRUPT = {"stop", "goodbye", "human_handoff", "crisis",
+                    "red_flag_emergency", "red_flag_today", "red_flag_soon"}
+# Intents that leave the form when the text is not an answer to the question.
+QUESTION_INTENTS = {"faq", "bot_challenge", "product_recommendation"}
+# A confident question from the article wins even if it contains something that parses.
+CONFIDENT_QUESTION = 0.9
+
+# After this many not-understood answers in a row, offer to stop.
+OFFER_STOP_AFTER = 2
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The reading of one answer: exactly one of value / interrupt / not understood."""
+
+    value: Any = None
+    interrupt: bool = False
+
+    @property
+    def understood(self) -> bool:
+        return self.value is not None
+
+
+def read_answer(slot: str, text: Optional[str], intent: Optional[str], confidence: float = 0.0) -> Answer:
+    """Read the user's answer to the question for ``slot``."""
+    if slot not in PARSERS:
+        raise ValueError(f"unknown questionnaire slot {slot!r}")
+    if intent in ALWAYS_INTERRUPT:
+        return Answer(interrupt=True)
+    if intent in QUESTION_INTENTS and confidence >= CONFIDENT_QUESTION and "?" in (text or ""):
+        return Answer(interrupt=True)
+    value = PARSERS[slot](text)
+    if value is not None:
+        return Answer(value=float(value) if slot == "pijnscore" else value)
+    if intent in QUESTION_INTENTS:
+        return Answer(interrupt=True)
+    return Answer()
+
+
+def retry_response(slot: str, failures: int) -> str:
+    """The response for a not-understood answer, given how many failed in a row (this one included)."""
+    if failures >= OFFER_STOP_AFTER:
+        return "utter_exercise_recommendation_offer_stop"
+    return f"utter_exercise_recommendation_retry_{slot}"
