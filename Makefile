@@ -60,14 +60,14 @@ lint: setup
 	$(VENV)/bin/ruff check actions assistant scripts tests
 
 validate: setup
-	$(RASA) data validate --max-history 4
+	$(PY) scripts/validate_data.py
 
 unit: setup
 	$(PY) -m pytest -m "not integration" -q
 
 stories: train
 	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL) --out results/stories \
-	    --fail-on-prediction-errors
+	    --fail-on-prediction-errors --e2e
 
 heldout: train
 	$(PY) scripts/evaluate_heldout.py --model $(MODEL) --out results/heldout

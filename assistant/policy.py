@@ -9,7 +9,8 @@ prediction with a higher priority whenever the latest user message carries a saf
 2. ``action_deactivate_loop`` when a form was active (no exercises or products after an alarm),
 3. ``action_listen``.
 
-For the rest of the session (also after a yes on the questionnaire's screening question), a request for exercises or products gets ``utter_red_flag_reminder``
+For the rest of the session (also after a yes on the questionnaire's screening question), a
+request for exercises or products gets ``utter_red_flag_reminder``
 instead of the form. Nothing here calls the action server.
 """
 

@@ -24,7 +24,8 @@ def _parse(intents, faq=()):
      ["hernia", "exercise_recommendation", "surgery"]),
     (_parse([("nlu_fallback", 0.45), ("product_recommendation", 0.44), ("faq", 0.1)], [("bed_rest", 0.5)]),
      ["product_recommendation", "bed_rest", "recovery_time"]),
-    (_parse([("nlu_fallback", 0.45), ("greet", 0.4)]), ["recovery_time", "exercise_recommendation", "when_to_see_doctor"]),
+    (_parse([("nlu_fallback", 0.45), ("greet", 0.4)]),
+     ["recovery_time", "exercise_recommendation", "when_to_see_doctor"]),
     ({}, ["recovery_time", "exercise_recommendation", "when_to_see_doctor"]),
 ])
 def test_likely_topics(parse, expected):

@@ -91,7 +91,8 @@ def test_text_guard_cuts_long_text_and_markup_but_keeps_the_original():
     assert message.get("intent")["name"] == "red_flag_emergency"
 
 
-@pytest.mark.parametrize("text", ["geen koorts hoor, gewoon pijn na het tillen", "nooit kanker gehad, hoe lang duurt dit"])
+@pytest.mark.parametrize("text", ["geen koorts hoor, gewoon pijn na het tillen",
+                                  "nooit kanker gehad, hoe lang duurt dit"])
 def test_safety_net_undoes_a_classifier_alarm_on_a_denied_sign(text):
     message = _message(text, intent="red_flag_today", confidence=0.98)
     message.set("intent_ranking", [{"name": "red_flag_today", "confidence": 0.98},
