@@ -24,7 +24,8 @@ ALWAYS_INTERRUPT = {"stop", "goodbye", "human_handoff", "crisis",
                     "red_flag_emergency", "red_flag_today", "red_flag_soon"}
 # Intents that leave the form when the text is not an answer to the question.
 QUESTION_INTENTS = {"faq", "bot_challenge", "product_recommendation"}
-# A confident question from the article wins even if it contains something that parses.
+# A question from the article interrupts when it is confident or has a question mark; with a question
+# mark and this confidence it wins even if it contains something that parses.
 CONFIDENT_QUESTION = 0.9
 
 # After this many not-understood answers in a row, offer to stop.
@@ -54,7 +55,7 @@ def read_answer(slot: str, text: Optional[str], intent: Optional[str], confidenc
     value = PARSERS[slot](text)
     if value is not None:
         return Answer(value=float(value) if slot == "pijnscore" else value)
-    if intent in QUESTION_INTENTS:
+    if intent in QUESTION_INTENTS and (confidence >= CONFIDENT_QUESTION or "?" in (text or "")):
         return Answer(interrupt=True)
     return Answer()
 

@@ -35,7 +35,8 @@ def test_answers_are_understood(slot, text, intent, value):
     ("alarm_check", "ik zie het niet meer zitten", "crisis", 1.0),
     ("klachtduur", "ben je een robot?", "bot_challenge", 0.9),
     ("pijnscore", "ik wil een mens spreken", "human_handoff", 0.9),
-    ("klachtduur", "helpt een brace", "product_recommendation", 0.7),
+    ("klachtduur", "helpt een brace?", "product_recommendation", 0.7),
+    ("klachtduur", "wat is een hernia eigenlijk", "faq", 0.97),
 ])
 def test_questions_stop_and_alarms_are_never_swallowed(slot, text, intent, confidence):
     assert read_answer(slot, text, intent, confidence).interrupt
@@ -47,6 +48,7 @@ def test_questions_stop_and_alarms_are_never_swallowed(slot, text, intent, confi
     ("klachtduur", "asdfgh", "out_of_scope"),
     ("alarm_check", "misschien", "inform"),
     ("uitstraling", "", "nlu_fallback"),
+    ("pijnscore", "weet ik veel, best wel veel pijn", "faq"),   # an unsure classifier, no question: ask again
 ])
 def test_unclear_answers_are_not_understood(slot, text, intent):
     answer = read_answer(slot, text, intent, 0.5)
