@@ -8,6 +8,9 @@ RASA        := TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 $(VENV)/
 SPACY_MODEL := build/spacy_nl
 MODEL       := models/rugpijn.tar.gz
 STAMP       := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt | sha1sum | cut -c1-12)
+WEB_STAMP   := web/node_modules/.installed-$(shell cat web/package.json web/package-lock.json | sha1sum | cut -c1-12)
+CHROMIUM    := /usr/bin/chromium
+SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
@@ -15,14 +18,15 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 .PHONY: help setup train run shell test lint validate unit stories heldout integration clean lock
 
 help:
-	@echo "make run    - set up, train if the data changed, and serve the assistant (REST + HTTP API)"
+	@echo "make run    - set up, train if the data changed, and serve the assistant: demo page with the chat"
+	@echo "             widget (http://127.0.0.1:5005/demo/), REST, HTTP API, Telegram when configured"
 	@echo "make test   - set up and run every test (what CI runs)"
 	@echo "make shell  - chat with the assistant in the terminal"
 	@echo "make train  - train the model into $(MODEL) (skipped when nothing changed)"
 	@echo "make lint   - ruff"
 
 # ---- setup: a second run is a no-op ------------------------------------------------------------
-setup: $(STAMP) $(SPACY_MODEL)/meta.json
+setup: $(STAMP) $(SPACY_MODEL)/meta.json $(WEB_STAMP) $(CHROMIUM)
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	@scripts/check_python.sh
@@ -36,6 +40,19 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 $(SPACY_MODEL)/meta.json: scripts/build_spacy_model.py | $(STAMP)
 	@echo "==> building the Dutch spaCy pipeline in $(SPACY_MODEL)"
 	$(PY) scripts/build_spacy_model.py $(SPACY_MODEL)
+
+# The chat widget (rasa-webchat) and the browser test's driver (playwright-core), at the locked versions.
+$(WEB_STAMP): web/package.json web/package-lock.json
+	@command -v npm > /dev/null || { echo "npm is missing: apt-get install nodejs npm" >&2; exit 1; }
+	@echo "==> installing the chat widget and the browser test driver (npm ci in web/)"
+	cd web && npm ci --no-audit --no-fund
+	@rm -f web/node_modules/.installed-* && touch $@
+
+# Debian's Chromium for the browser test (Playwright's own browser download does not work here).
+$(CHROMIUM):
+	@echo "==> installing Debian's chromium for the browser test"
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
 
 lock: ## regenerate constraints.txt from a fresh environment
 	$(PY) -m pip freeze --exclude-editable | sed '1i # Lock file: every package version of the environment (pip freeze of a clean `make setup`).' > constraints.txt
@@ -57,7 +74,7 @@ test: setup lint validate unit train stories heldout integration
 	@echo "==> all tests passed"
 
 lint: setup
-	$(VENV)/bin/ruff check actions assistant scripts tests
+	$(VENV)/bin/ruff check actions assistant channels scripts tests
 
 validate: setup
 	$(PY) scripts/validate_data.py
@@ -76,4 +93,4 @@ integration: train
 	$(PY) -m pytest -m integration -q
 
 clean:
-	rm -rf results build/conversations*.db
+	rm -rf results test-artifacts build/conversations*.db

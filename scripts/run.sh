@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
-# Serve the assistant: the action server and the Rasa server (REST channel + HTTP API).
+# Serve the assistant: the action server and the Rasa server with its channels and the HTTP API.
 #   scripts/run.sh         serve until Ctrl-C
 #   scripts/run.sh shell   chat in the terminal (action server started too)
+# What is served (on RASA_PORT):
+#   /demo/                       the shop's demo page with the chat widget (socket.io channel at /socket.io/)
+#   /webhooks/rest/webhook       the REST channel
+#   /webhooks/telegram/webhook   the Telegram channel, only when the four TELEGRAM_* variables below are set
+#   /                            Rasa's HTTP API, token required (e.g. /conversations/<id>/tracker?token=...)
 # Settings come from the environment (defaults in brackets):
 #   RASA_PORT [5005], ACTION_PORT [5055], TRACKER_DB [build/conversations.db],
-#   RASA_AUTH_TOKEN (HTTP API token; when unset a random one is made and stored in build/rasa_token).
+#   RASA_AUTH_TOKEN (HTTP API token; when unset a random one is made and stored in build/rasa_token),
+#   WEBCHAT_ALLOWED_ORIGINS [http://127.0.0.1:$RASA_PORT http://localhost:$RASA_PORT]: the pages (origins,
+#     separated by spaces) allowed to open the widget's socket; never "*",
+#   TELEGRAM_TOKEN, TELEGRAM_BOT_NAME, TELEGRAM_WEBHOOK_URL, TELEGRAM_SECRET_TOKEN: all four switch Telegram on,
+#   TELEGRAM_API_URL [https://api.telegram.org]: the Bot API server (tests point it at a local stand-in).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 PYTHONWARNINGS=ignore::DeprecationWarning
@@ -13,7 +22,45 @@ ACTION_PORT=${ACTION_PORT:-5055}
 MODEL=${MODEL:-models/rugpijn.tar.gz}
 export TRACKER_DB=${TRACKER_DB:-build/conversations.db}
 export ACTION_ENDPOINT_URL=${ACTION_ENDPOINT_URL:-http://127.0.0.1:${ACTION_PORT}/webhook}
+export WEBCHAT_ALLOWED_ORIGINS=${WEBCHAT_ALLOWED_ORIGINS:-http://127.0.0.1:${RASA_PORT} http://localhost:${RASA_PORT}}
 mkdir -p build logs
+
+CREDENTIALS=credentials.yml
+CLEANUP=()
+if [[ "${1:-}" != "shell" ]]; then
+  # Telegram: all four variables, or none (then the channel is off and nothing calls Telegram).
+  telegram_vars=(TELEGRAM_TOKEN TELEGRAM_BOT_NAME TELEGRAM_WEBHOOK_URL TELEGRAM_SECRET_TOKEN)
+  telegram_set=() telegram_missing=()
+  for name in "${telegram_vars[@]}"; do
+    if [[ -n "${!name:-}" ]]; then telegram_set+=("$name"); else telegram_missing+=("$name"); fi
+  done
+  if (( ${#telegram_set[@]} > 0 && ${#telegram_missing[@]} > 0 )); then
+    echo "Telegram is half configured: ${telegram_set[*]} set, ${telegram_missing[*]} missing." >&2
+    echo "Set all four to switch the Telegram channel on, or none to leave it off." >&2
+    exit 2
+  fi
+  if (( ${#telegram_set[@]} == 4 )); then
+    export TELEGRAM_API_URL=${TELEGRAM_API_URL:-https://api.telegram.org}
+    # A runtime copy of credentials.yml with the Telegram channel added. It holds ${...} references only:
+    # Rasa fills them from the environment, the token and secret never land on disk.
+    CREDENTIALS=$(mktemp build/credentials.XXXXXX.yml)
+    CLEANUP+=("$CREDENTIALS")
+    {
+      cat credentials.yml
+      echo
+      echo "# Added by scripts/run.sh because TELEGRAM_TOKEN etc. are set."
+      echo "channels.telegram.TelegramInput:"
+      echo "  access_token: \${TELEGRAM_TOKEN}"
+      echo "  verify: \${TELEGRAM_BOT_NAME}"
+      echo "  webhook_url: \${TELEGRAM_WEBHOOK_URL}"
+      echo "  secret_token: \${TELEGRAM_SECRET_TOKEN}"
+      echo "  api_url: \${TELEGRAM_API_URL}"
+    } > "$CREDENTIALS"
+  fi
+  if [[ ! -f web/node_modules/rasa-webchat/lib/index.js ]]; then
+    echo "warning: the chat widget is not installed (web/node_modules): run 'make setup' for the demo page" >&2
+  fi
+fi
 
 if [[ -z "${RASA_AUTH_TOKEN:-}" ]]; then
   if [[ ! -s build/rasa_token ]]; then
@@ -25,7 +72,7 @@ fi
 
 .venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" > logs/actions.log 2>&1 &
 ACTIONS_PID=$!
-trap 'kill $ACTIONS_PID 2>/dev/null || true' EXIT INT TERM
+trap 'kill $ACTIONS_PID 2>/dev/null || true; rm -f "${CLEANUP[@]}"' EXIT INT TERM
 for _ in $(seq 1 60); do
   curl -fs "http://127.0.0.1:${ACTION_PORT}/health" > /dev/null && break
   kill -0 $ACTIONS_PID 2>/dev/null || { echo "the action server did not start: see logs/actions.log" >&2; exit 1; }
@@ -38,7 +85,13 @@ if [[ "${1:-}" == "shell" ]]; then
   exit
 fi
 
+echo "demo page:     http://127.0.0.1:${RASA_PORT}/demo/ (the shop's article page with the chat widget)"
 echo "assistant:     http://127.0.0.1:${RASA_PORT}/webhooks/rest/webhook (REST channel)"
+if [[ "$CREDENTIALS" != credentials.yml ]]; then
+  echo "telegram:      http://127.0.0.1:${RASA_PORT}/webhooks/telegram/webhook (public: ${TELEGRAM_WEBHOOK_URL})"
+else
+  echo "telegram:      off (set TELEGRAM_TOKEN, TELEGRAM_BOT_NAME, TELEGRAM_WEBHOOK_URL, TELEGRAM_SECRET_TOKEN)"
+fi
 echo "HTTP API:      http://127.0.0.1:${RASA_PORT}/ (token required, e.g. /conversations/<id>/tracker?token=...)"
-.venv/bin/rasa run --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml \
+.venv/bin/rasa run --model "$MODEL" --endpoints endpoints.yml --credentials "$CREDENTIALS" \
   --port "$RASA_PORT" --enable-api --auth-token "$RASA_AUTH_TOKEN"

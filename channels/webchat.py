@@ -1,0 +1,113 @@
+"""Rasa's socket.io channel for the website widget, with two fixes for Rasa 3.6.21.
+
+1. Allowed origins. Rasa creates its `AsyncServer` with `cors_allowed_origins=[]`, which switches python-engineio's
+   origin check off: any web page could open a socket to the assistant in a visitor's browser. Here the allowed
+   origins come from credentials.yml (`cors_allowed_origins`, a list or a string of origins separated by spaces or
+   commas). `*` is refused. Without the key, only the server's own origin is accepted (engineio's default).
+2. The room join. With `session_persistence`, every socket joins the room named after its session id, and the
+   assistant's answers are emitted to that room. Rasa calls `sio.enter_room(...)` without `await`; python-socketio
+   5.10+ made it a coroutine, so the join silently never happens there (no answers arrive). The handler is replaced
+   by one that awaits it when it is awaitable (python-socketio 5.9, pinned in requirements.txt, returns None).
+   A session id sent by the browser must look like one (at most 64 letters, digits, `-` or `_`); anything else
+   gets a fresh id. A message is only accepted for the session its socket joined.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import re
+import uuid
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Union
+from urllib.parse import urlsplit
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
+from rasa.shared.exceptions import RasaException
+from sanic import Blueprint
+
+logger = logging.getLogger(__name__)
+
+SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class OriginConfigurationError(RasaException):
+    """The allowed origins in credentials.yml are not usable."""
+
+
+def parse_origins(value: Union[None, str, Iterable[str]]) -> Optional[List[str]]:
+    """The allowed origins from configuration: a list, or a string separated by spaces or commas.
+
+    Returns None when nothing is configured (engineio then accepts only the server's own origin).
+    Raises OriginConfigurationError for `*`, for anything that is not `scheme://host[:port]`.
+    """
+    if value is None:
+        return None
+    items = re.split(r"[\s,]+", value) if isinstance(value, str) else [str(item) for item in value]
+    origins = []
+    for item in (item.strip() for item in items):
+        if not item:
+            continue
+        if "*" in item:
+            raise OriginConfigurationError(
+                "socketio: cors_allowed_origins may not contain '*': name the page's origin, "
+                "e.g. https://www.example-shop.nl")
+        parts = urlsplit(item)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") \
+                or parts.query or parts.fragment or parts.username:
+            raise OriginConfigurationError(
+                f"socketio: {item!r} is not an origin (scheme://host[:port], without a path)")
+        origins.append(f"{parts.scheme}://{parts.netloc}".lower())
+    return origins or None
+
+
+class SocketIOInput(RasaSocketIOInput):
+    """Rasa's socket.io input channel with configured CORS origins and an awaited room join."""
+
+    def __init__(self, *args: Any, cors_allowed_origins: Union[None, str, List[str]] = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cors_allowed_origins = parse_origins(cors_allowed_origins)
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> SocketIOInput:
+        credentials = credentials or {}
+        channel = super().from_credentials(credentials)
+        channel.cors_allowed_origins = parse_origins(credentials.get("cors_allowed_origins"))
+        return channel
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        socketio_webhook = super().blueprint(on_new_message)
+        sio = self.sio
+        # Rasa passed cors_allowed_origins=[] (check off); engineio reads the attribute on every handshake.
+        sio.eio.cors_allowed_origins = self.cors_allowed_origins
+        logger.info("socketio: allowed origins %s", self.cors_allowed_origins or "(the server's own origin only)")
+
+        @sio.on("session_request", namespace=self.namespace)
+        async def session_request(sid: str, data: Optional[Dict]) -> None:
+            data = data if isinstance(data, dict) else {}
+            session_id = data.get("session_id")
+            if not isinstance(session_id, str) or not SESSION_ID.match(session_id):
+                session_id = uuid.uuid4().hex
+            data["session_id"] = session_id
+            if self.session_persistence:
+                joined = sio.enter_room(sid, session_id, namespace=self.namespace)
+                if inspect.isawaitable(joined):
+                    await joined
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+            logger.debug(f"User {sid} joined session {session_id}.")
+
+        rasa_handle_message = sio.handlers[self.namespace or "/"][self.user_message_evt]
+
+        @sio.on(self.user_message_evt, namespace=self.namespace)
+        async def handle_message(sid: str, data: Dict) -> None:
+            if not isinstance(data, dict):
+                return
+            if self.session_persistence:
+                session_id = data.get("session_id")
+                if not isinstance(session_id, str) or session_id not in sio.rooms(sid, namespace=self.namespace):
+                    logger.warning("socketio: message for a session this socket did not join: ignored")
+                    return
+            await rasa_handle_message(sid, data)
+
+        return socketio_webhook
