@@ -27,6 +27,13 @@ def _answered_by(tracker, turn=-1):
     return names
 
 
+def _responses(tracker):
+    """Names of the responses the bot sent after the last user message (bot events' utter_action)."""
+    events = tracker["events"]
+    start = max(i for i, e in enumerate(events) if e["event"] == "user")
+    return [e.get("metadata", {}).get("utter_action") for e in events[start:] if e["event"] == "bot"]
+
+
 def test_a_question_gets_its_answer_with_source_and_related_topics(assistant):
     sender = assistant.new_sender()
     replies = assistant.say(sender, "Hoe lang duurt het meestal voordat lage rugpijn weer over is?")
@@ -100,3 +107,41 @@ def test_the_http_api_needs_the_token(assistant):
     response = requests.get(f"{assistant.url}/conversations/{sender}/tracker", timeout=10)
     assert response.status_code == 401
     assert assistant.tracker(sender)["sender_id"] == sender
+
+
+def test_exercise_questionnaire_in_own_words_gives_safe_exercises_and_the_ebook(assistant):
+    sender = assistant.new_sender()
+    for answer in ["welke oefeningen kan ik doen?", "een week of drie", "ja tot in mijn kuit", "zeven"]:
+        assert assistant.say(sender, answer), f"no reply to {answer!r}"
+    replies = assistant.say(sender, "nee, niks van dat")
+    names = _responses(assistant.tracker(sender))
+    assert names[0] == "utter_exercise_recommendation_intro"
+    items = [n for n in names if n == "utter_exercise_recommendation_item"]
+    assert 3 <= len(items) <= 4
+    assert "utter_exercise_recommendation_radiating" in names  # pain below the knee: see a physiotherapist
+    assert names[-1] == "utter_exercise_recommendation_ebook"
+    texts = _texts(replies)
+    assert any("1. " in t and "Hoeveel:" in t for t in texts)
+    assert "oefenboek" in texts[-1]
+
+
+def test_an_unclear_answer_is_asked_again_and_stop_ends_the_questions(assistant):
+    sender = assistant.new_sender()
+    assistant.say(sender, "geef me oefeningen voor mijn rug")
+    assistant.say(sender, "al maanden")
+    assistant.say(sender, "nee")
+    assistant.say(sender, "veel")
+    assert _responses(assistant.tracker(sender)) == ["utter_exercise_recommendation_retry_pijnscore",
+                                                     "utter_ask_exercise_recommendation_form_pijnscore"]
+    assistant.say(sender, "laat maar")
+    tracker = assistant.tracker(sender)
+    assert _responses(tracker) == ["utter_exercise_recommendation_stopped"]
+    assert not (tracker.get("active_loop") or {}).get("name")
+
+
+def test_severe_pain_gets_no_exercises_but_the_huisarts(assistant):
+    sender = assistant.new_sender()
+    for answer in ["welke oefeningen kan ik doen?", "2 weken", "nee, alleen in mijn rug", "9"]:
+        assistant.say(sender, answer)
+    assistant.say(sender, "nee")
+    assert _responses(assistant.tracker(sender)) == ["utter_exercise_recommendation_severe_pain"]
