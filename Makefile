@@ -15,7 +15,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help setup train run shell test lint validate unit stories heldout integration clean lock
+.PHONY: help setup train run shell test lint validate unit stories heldout integration clean lock forget-old
 
 help:
 	@echo "make run    - set up, train if the data changed, and serve the assistant: demo page with the chat"
@@ -24,6 +24,7 @@ help:
 	@echo "make shell  - chat with the assistant in the terminal"
 	@echo "make train  - train the model into $(MODEL) (skipped when nothing changed)"
 	@echo "make lint   - ruff"
+	@echo "make forget-old - delete conversation sessions that ended more than RETENTION_DAYS (30) days ago"
 
 # ---- setup: a second run is a no-op ------------------------------------------------------------
 setup: $(STAMP) $(SPACY_MODEL)/meta.json $(WEB_STAMP) $(CHROMIUM)
@@ -91,6 +92,11 @@ heldout: train
 
 integration: train
 	$(PY) -m pytest -m integration -q
+
+# ---- privacy ----------------------------------------------------------------------------------
+RETENTION_DAYS ?= 30
+forget-old: setup  ## delete conversation sessions that ended more than RETENTION_DAYS days ago (run daily)
+	TRACKER_DB=$${TRACKER_DB:-build/conversations.db} $(PY) scripts/privacy.py --endpoints $${ENDPOINTS:-endpoints.yml} forget-old --days $(RETENTION_DAYS)
 
 clean:
 	rm -rf results test-artifacts build/conversations*.db

@@ -3,6 +3,7 @@
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.topic_suggestions import buttons_for, likely_topics
@@ -18,4 +19,5 @@ class ActionFallbackTopics(Action):
                   domain: Dict[str, Any]) -> List[Dict[str, Any]]:
         topics = likely_topics(tracker.latest_message or {})
         dispatcher.utter_message(response="utter_fallback", buttons=buttons_for(topics))
-        return []
+        # End the turn: as Rasa's core fallback action this would otherwise be predicted again and again.
+        return [FollowupAction("action_listen")]

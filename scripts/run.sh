@@ -9,6 +9,9 @@
 #   /                            Rasa's HTTP API, token required (e.g. /conversations/<id>/tracker?token=...)
 # Settings come from the environment (defaults in brackets):
 #   RASA_PORT [5005], ACTION_PORT [5055], TRACKER_DB [build/conversations.db],
+#   ENDPOINTS [endpoints.yml] (endpoints.production.yml: PostgreSQL, Redis, RabbitMQ; see README),
+#   ACTION_TIMEOUT_SECONDS [5]: how long to wait for the action server before apologising,
+#   TRACKER_STORE_STARTUP_TIMEOUT [15]: how long to wait for the database at start-up before giving up,
 #   RASA_AUTH_TOKEN (HTTP API token; when unset a random one is made and stored in build/rasa_token),
 #   WEBCHAT_ALLOWED_ORIGINS [http://127.0.0.1:$RASA_PORT http://localhost:$RASA_PORT]: the pages (origins,
 #     separated by spaces) allowed to open the widget's socket; never "*",
@@ -20,6 +23,7 @@ export TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 PYTHONWARNINGS=i
 RASA_PORT=${RASA_PORT:-5005}
 ACTION_PORT=${ACTION_PORT:-5055}
 MODEL=${MODEL:-models/rugpijn.tar.gz}
+ENDPOINTS=${ENDPOINTS:-endpoints.yml}
 export TRACKER_DB=${TRACKER_DB:-build/conversations.db}
 export ACTION_ENDPOINT_URL=${ACTION_ENDPOINT_URL:-http://127.0.0.1:${ACTION_PORT}/webhook}
 export WEBCHAT_ALLOWED_ORIGINS=${WEBCHAT_ALLOWED_ORIGINS:-http://127.0.0.1:${RASA_PORT} http://localhost:${RASA_PORT}}
@@ -81,7 +85,7 @@ done
 echo "action server: http://127.0.0.1:${ACTION_PORT}/webhook (log: logs/actions.log)"
 
 if [[ "${1:-}" == "shell" ]]; then
-  .venv/bin/rasa shell --model "$MODEL" --endpoints endpoints.yml
+  .venv/bin/rasa shell --model "$MODEL" --endpoints "$ENDPOINTS"
   exit
 fi
 
@@ -93,5 +97,5 @@ else
   echo "telegram:      off (set TELEGRAM_TOKEN, TELEGRAM_BOT_NAME, TELEGRAM_WEBHOOK_URL, TELEGRAM_SECRET_TOKEN)"
 fi
 echo "HTTP API:      http://127.0.0.1:${RASA_PORT}/ (token required, e.g. /conversations/<id>/tracker?token=...)"
-.venv/bin/rasa run --model "$MODEL" --endpoints endpoints.yml --credentials "$CREDENTIALS" \
+.venv/bin/rasa run --model "$MODEL" --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" \
   --port "$RASA_PORT" --enable-api --auth-token "$RASA_AUTH_TOKEN"

@@ -145,3 +145,10 @@ def test_severe_pain_gets_no_exercises_but_the_huisarts(assistant):
         assistant.say(sender, answer)
     assistant.say(sender, "nee")
     assert _responses(assistant.tracker(sender)) == ["utter_exercise_recommendation_severe_pain"]
+
+
+def test_an_unknown_slash_command_gets_one_answer_and_the_conversation_goes_on(assistant):
+    sender = assistant.new_sender()
+    replies = assistant.say(sender, "/@zadel")
+    assert 1 <= len(replies) <= 2, f"{len(replies)} replies"
+    assert "Bron:" in " ".join(_texts(assistant.say(sender, "hoe lang duurt rugpijn meestal?")))

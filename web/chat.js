@@ -5,21 +5,55 @@
  * - the launcher, the input field and the send button get Dutch accessible names (the widget gives none);
  * - quick-reply buttons (divs with role="button") also react to Enter and Space, not only to a mouse click.
  * The conversation is kept in sessionStorage (params.storage "session"): it survives a reload, not the tab.
+ *
+ * Consent first (privacy notice, issue 6): until the visitor clicks "Akkoord" in the notice #chat-consent, the
+ * widget is not started at all, so nothing connects to the server and nothing is stored. A button of the page
+ * (#chat-consent-launcher) stands in for the widget's launcher and opens the notice, a non-modal dialog: focus
+ * moves to its title, Tab reaches "Akkoord" and "Liever niet", Escape or "Liever niet" closes it and gives the
+ * focus back to the button. "Akkoord" is remembered for this tab only (sessionStorage CONSENT_KEY): a reload
+ * starts the widget right away, as the conversation itself survives a reload. Once the chat has started, the
+ * panel #chat-privacy shows the conversation code (the widget's session id = the sender id on the server), which
+ * the visitor quotes to have the conversation sent or deleted.
  */
 (function () {
   "use strict";
 
   var STORAGE_KEY = "chat_session"; // rasa-webchat's key in sessionStorage
+  var CONSENT_KEY = "chat_consent"; // "1" once the visitor agreed to the privacy notice (this tab only)
   var LIVE_REGION_KEEP = 5;
+  var OPEN_TIMEOUT_MS = 20000;
+
+  function storedSession() {
+    try {
+      return JSON.parse(window.sessionStorage.getItem(STORAGE_KEY) || "null");
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function hasConsent() {
+    try {
+      return window.sessionStorage.getItem(CONSENT_KEY) === "1";
+    } catch (error) {
+      return false;
+    }
+  }
 
   function storedBotMessageCount() {
-    try {
-      var session = JSON.parse(window.sessionStorage.getItem(STORAGE_KEY) || "null");
-      var conversation = (session && session.conversation) || [];
-      return conversation.filter(function (message) { return message && message.sender === "response"; }).length;
-    } catch (error) {
-      return 0;
-    }
+    var session = storedSession();
+    var conversation = (session && Array.isArray(session.conversation)) ? session.conversation : [];
+    return conversation.filter(function (message) { return message && message.sender === "response"; }).length;
+  }
+
+  // The conversation code in the page's privacy panel, once the widget has its session id.
+  function showConversationCode() {
+    var panel = document.getElementById("chat-privacy");
+    var code = document.getElementById("chat-code");
+    var session = storedSession();
+    var id = session && typeof session.session_id === "string" ? session.session_id : "";
+    if (!panel || !code || !id) return;
+    if (code.textContent !== id) code.textContent = id;
+    if (panel.hidden) panel.hidden = false;
   }
 
   // Messages restored from sessionStorage after a reload were heard before: announce only newer ones.
@@ -79,7 +113,31 @@
     }
   });
 
-  function start() {
+  // Open the widget once it is shown (rasa-webchat hides it until the server confirmed the session), then put
+  // the focus in its input field: the visitor asked for the chat by clicking "Akkoord".
+  function openWidgetWhenReady() {
+    var started = Date.now();
+    var clicked = false;
+    var timer = window.setInterval(function () {
+      if (Date.now() - started > OPEN_TIMEOUT_MS) {
+        window.clearInterval(timer);
+        return;
+      }
+      if (document.querySelector(".rw-conversation-container")) {
+        var input = document.querySelector(".rw-new-message");
+        if (input && document.activeElement !== input) input.focus();
+        if (input && document.activeElement === input) window.clearInterval(timer);
+        return;
+      }
+      var launcher = document.querySelector(".rw-launcher");
+      if (!clicked && launcher && launcher.offsetParent !== null) {
+        clicked = true;
+        launcher.click();
+      }
+    }, 100);
+  }
+
+  function startWidget(openNow) {
     if (!window.WebChat || !window.WebChat.default) {
       document.getElementById("chat-live").textContent = "De chat kon niet worden geladen.";
       return;
@@ -100,9 +158,63 @@
       customMessageDelay: function (message) { return Math.min(900, 200 + 2 * (message || "").length); },
       params: { storage: "session" }
     }, null);
-    new MutationObserver(function () { enhance(); announce(); })
+    new MutationObserver(function () { enhance(); announce(); showConversationCode(); })
       .observe(document.body, { childList: true, subtree: true });
     enhance();
+    showConversationCode();
+    if (openNow) openWidgetWhenReady();
+  }
+
+  // Before consent: the page's own chat button opens the privacy notice; the widget does not exist yet.
+  function askConsent() {
+    var launcher = document.getElementById("chat-consent-launcher");
+    var notice = document.getElementById("chat-consent");
+    var title = document.getElementById("consent-title");
+    var accept = document.getElementById("consent-accept");
+    var decline = document.getElementById("consent-decline");
+    if (!launcher || !notice || !title || !accept || !decline) return;
+
+    function openNotice() {
+      notice.hidden = false;
+      launcher.setAttribute("aria-expanded", "true");
+      launcher.setAttribute("aria-label", "Privacymelding van de chat sluiten");
+      title.focus();
+    }
+
+    function closeNotice() {
+      notice.hidden = true;
+      launcher.setAttribute("aria-expanded", "false");
+      launcher.setAttribute("aria-label", "Chat met de rugpijn-assistent openen");
+      launcher.focus();
+    }
+
+    launcher.addEventListener("click", function () {
+      if (notice.hidden) openNotice();
+      else closeNotice();
+    });
+    decline.addEventListener("click", closeNotice);
+    notice.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        closeNotice();
+      }
+    });
+    accept.addEventListener("click", function () {
+      try {
+        window.sessionStorage.setItem(CONSENT_KEY, "1");
+      } catch (error) {
+        // No sessionStorage: the consent holds for this page view only.
+      }
+      notice.hidden = true;
+      launcher.hidden = true;
+      startWidget(true);
+    });
+    launcher.hidden = false;
+  }
+
+  function start() {
+    if (hasConsent()) startWidget(false);
+    else askConsent();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

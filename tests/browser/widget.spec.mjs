@@ -5,8 +5,13 @@
 //
 // Environment: BASE_URL (the Rasa server; the page is BASE_URL/demo/), RASA_AUTH_TOKEN (HTTP API token, to read
 // the tracker), ARTIFACTS [test-artifacts] (screenshots, console log), DOCS_SCREENSHOT (optional: also save the
-// README's screenshot there), CHROMIUM [/usr/bin/chromium].
+// README's screenshot there, and the privacy notice's as consent.png next to it), CHROMIUM [/usr/bin/chromium].
 // tests/test_widget_browser.py runs it against the assistant served by scripts/run.sh.
+//
+// Consent first (issue 6): before "Akkoord" in the privacy notice the page must not touch the server's socket at
+// all (every request to /socket.io/ and every WebSocket is counted) and must store nothing; "Liever niet" keeps it
+// that way. After "Akkoord" the chat works as before, and the conversation code the page shows is the sender id
+// of the conversation in the server's tracker store.
 
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -23,12 +28,16 @@ const BASE_URL = (process.env.BASE_URL || "http://127.0.0.1:5005").replace(/\/$/
 const TOKEN = process.env.RASA_AUTH_TOKEN || "";
 const ARTIFACTS = path.resolve(ROOT, process.env.ARTIFACTS || "test-artifacts");
 const DOCS_SCREENSHOT = process.env.DOCS_SCREENSHOT ? path.resolve(ROOT, process.env.DOCS_SCREENSHOT) : null;
+const DOCS_CONSENT_SCREENSHOT = DOCS_SCREENSHOT ? path.join(path.dirname(DOCS_SCREENSHOT), "consent.png") : null;
 const QUESTION = "hoe lang duurt rugpijn meestal?";
 const TIMEOUT = 60_000;
 
 const BOT_TEXTS = ".rw-messages-container .rw-message .rw-response .rw-message-text";
 const USER_TEXTS = ".rw-messages-container .rw-message .rw-client .rw-message-text";
 const LAST_REPLIES = ".rw-messages-container .rw-replies";
+const CONSENT_LAUNCHER = "#chat-consent-launcher";
+const NOTICE = "#chat-consent";
+const LAUNCHER_NAME = "Chat met de rugpijn-assistent openen";
 
 function step(message) {
   console.log(`[widget] ${message}`);
@@ -51,6 +60,26 @@ async function waitForBotMessages(page, count) {
     current = await page.$$eval(BOT_TEXTS, (nodes) => nodes.length);
   }
   return texts(page, BOT_TEXTS);
+}
+
+async function storage(page) {
+  return page.evaluate(() => ({
+    session: Object.keys(sessionStorage), local: Object.keys(localStorage),
+    chatSession: sessionStorage.getItem("chat_session") }));
+}
+
+async function activeId(page) {
+  return page.evaluate(() => (document.activeElement && document.activeElement.id) || "");
+}
+
+async function tabTo(page, id, limit) {
+  // Press Tab until the element with this id has the focus.
+  let focused = await activeId(page);
+  for (let i = 0; i < limit && focused !== id; i++) {
+    await page.keyboard.press("Tab");
+    focused = await activeId(page);
+  }
+  assert.equal(focused, id, `Tab never reached #${id}`);
 }
 
 async function tracker(sessionId) {
@@ -86,9 +115,11 @@ async function main() {
   const consoleLog = [];
   const pageErrors = [];
   const foreignRequests = [];
+  const socketRequests = []; // every request to the socket.io endpoint, and every WebSocket the page opens
   // Offline: anything not served by the assistant itself is refused and counted.
   await context.route("**/*", (route) => {
     const url = route.request().url();
+    if (/^[a-z]+:\/\/[^/]+\/socket\.io\//i.test(url)) socketRequests.push(url);
     if (url.startsWith(BASE_URL) || url.startsWith("data:")) return route.continue();
     foreignRequests.push(url);
     return route.abort();
@@ -96,6 +127,7 @@ async function main() {
   const page = context.pages()[0] || (await context.newPage());
   page.on("console", (message) => consoleLog.push(`${message.type()}: ${message.text()}`));
   page.on("pageerror", (error) => pageErrors.push(error.message));
+  page.on("websocket", (socket) => socketRequests.push(socket.url()));
   page.setDefaultTimeout(TIMEOUT);
 
   try {
@@ -104,28 +136,95 @@ async function main() {
     assert.equal(await page.getAttribute("html", "lang"), "nl");
     assert.match(await page.textContent("h1"), /Vaarwel lage rugpijn/);
     assert.equal(await page.getAttribute("#chat-live", "aria-live"), "polite");
-    await page.waitForSelector(".rw-launcher");
-    const storageKinds = await page.evaluate(() => ({
-      session: Object.keys(sessionStorage), local: Object.keys(localStorage) }));
-    assert.deepEqual(storageKinds.local, [], "nothing may be kept in localStorage");
 
-    step("keyboard: Tab to the launcher, Enter");
-    let focused = "";
-    for (let i = 0; i < 25 && !focused.includes("rw-launcher"); i++) {
-      await page.keyboard.press("Tab");
-      focused = await page.evaluate(() => document.activeElement && document.activeElement.className || "");
+    step("before consent: the page's chat button, no widget, no connection, nothing stored");
+    await page.waitForSelector(CONSENT_LAUNCHER, { state: "visible" });
+    await page.waitForLoadState("load");
+    await page.waitForTimeout(1500); // time enough for a widget to connect, if one were started
+    assert.equal(await page.$(".rw-launcher"), null, "the widget is not started before consent");
+    assert.equal(await page.isHidden(NOTICE), true, "the notice is closed until the chat button is used");
+    assert.equal(await page.isHidden("#chat-privacy"), true, "no conversation code before consent");
+    assert.deepEqual(socketRequests, [], "no socket.io request before consent");
+    assert.deepEqual(await storage(page), { session: [], local: [], chatSession: null },
+      "nothing is stored before consent");
+
+    step("the privacy notice: a dialog with the focus in it");
+    await page.click(CONSENT_LAUNCHER);
+    await page.waitForSelector(NOTICE, { state: "visible" });
+    assert.equal(await page.getAttribute(NOTICE, "role"), "dialog");
+    assert.equal(await page.getAttribute(CONSENT_LAUNCHER, "aria-expanded"), "true");
+    const titleId = await page.getAttribute(NOTICE, "aria-labelledby");
+    assert.equal((await page.textContent(`#${titleId}`)).trim(), "Voordat je begint");
+    assert.ok(await page.evaluate((selector) => document.querySelector(selector).contains(document.activeElement),
+      NOTICE), "the focus moves into the notice");
+    const notice = (await page.textContent(NOTICE)).replace(/\s+/g, " ");
+    for (const part of ["computerprogramma van Anodyne, geen arts", "willekeurige gesprekscode",
+      "Je naam, e-mailadres of IP-adres slaan we daarbij niet op", "gezondheidsgegevens",
+      "We bewaren het gesprek 30 dagen na je laatste bericht", "niet voor reclame",
+      "klantenservice@voorbeeld-webshop.invalid (voorbeeldadres)", "Privacy en je gesprekscode",
+      "toestemming altijd intrekken", "bel 112"]) {
+      assert.ok(notice.includes(part), `the notice says ${JSON.stringify(part)}: ${notice}`);
     }
-    assert.ok(focused.includes("rw-launcher"), "Tab never reached the chat launcher");
-    assert.equal(await page.getAttribute(".rw-launcher", "aria-label"), "Chat met de rugpijn-assistent openen");
+    assert.deepEqual(await page.$$eval(`${NOTICE} button`, (nodes) => nodes.map((node) => node.textContent.trim())),
+      ["Akkoord, start het gesprek", "Liever niet"]);
+    await page.screenshot({ path: path.join(ARTIFACTS, "consent.png") });
+    step(`screenshot: ${path.join(ARTIFACTS, "consent.png")}`);
+    if (DOCS_CONSENT_SCREENSHOT) {
+      fs.mkdirSync(path.dirname(DOCS_CONSENT_SCREENSHOT), { recursive: true });
+      await page.screenshot({ path: DOCS_CONSENT_SCREENSHOT });
+      step(`README screenshot: ${DOCS_CONSENT_SCREENSHOT}`);
+    }
+
+    step("\"Liever niet\": the notice closes, the article stays, still no connection");
+    await page.click("#consent-decline");
+    await page.waitForSelector(NOTICE, { state: "hidden" });
+    assert.equal(await activeId(page), "chat-consent-launcher", "the focus goes back to the chat button");
+    assert.equal(await page.getAttribute(CONSENT_LAUNCHER, "aria-expanded"), "false");
+    assert.ok(await page.isVisible("h1"), "the article is still there");
+    step("Escape closes the notice too");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(NOTICE, { state: "visible" });
+    await page.keyboard.press("Escape");
+    await page.waitForSelector(NOTICE, { state: "hidden" });
+    assert.equal(await activeId(page), "chat-consent-launcher");
+    await page.waitForTimeout(1500);
+    assert.equal(await page.$(".rw-launcher"), null, "no widget without consent");
+    assert.deepEqual(socketRequests, [], "no socket.io request without consent");
+    assert.deepEqual(await storage(page), { session: [], local: [], chatSession: null },
+      "nothing is stored without consent");
+
+    step("reload: without consent the notice is asked again, still nothing sent or stored");
+    await page.reload();
+    await page.waitForSelector(CONSENT_LAUNCHER, { state: "visible" });
+    await page.waitForLoadState("load");
+    await page.waitForTimeout(1000);
+    assert.equal(await page.$(".rw-launcher"), null);
+    assert.deepEqual(socketRequests, [], "no socket.io request after a reload without consent");
+
+    step("keyboard: Tab to the chat button, Enter, Tab to \"Akkoord\", Enter");
+    await tabTo(page, "chat-consent-launcher", 25);
+    assert.equal(await page.getAttribute(CONSENT_LAUNCHER, "aria-label"), LAUNCHER_NAME);
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(NOTICE, { state: "visible" });
+    assert.equal(await activeId(page), titleId, "the focus is on the notice's title");
+    await tabTo(page, "consent-accept", 5);
+    assert.deepEqual(socketRequests, [], "no socket.io request before \"Akkoord\"");
     await page.keyboard.press("Enter");
     await page.waitForSelector(".rw-conversation-container");
+    assert.equal(await page.isHidden(NOTICE), true, "the notice closes after \"Akkoord\"");
+    assert.equal(await page.isHidden(CONSENT_LAUNCHER), true, "the widget's launcher takes the page's place");
+    assert.equal(await page.getAttribute(".rw-launcher", "aria-label"), "Chat met de rugpijn-assistent sluiten");
     assert.equal(await page.getAttribute(".rw-launcher", "aria-expanded"), "true");
     assert.equal(await page.textContent(".rw-title"), "Rugpijn-assistent");
     assert.equal(await page.getAttribute(".rw-new-message", "placeholder"), "Typ je vraag over rugpijn…");
+    assert.equal(await page.evaluate(() => sessionStorage.getItem("chat_consent")), "1",
+      "the consent is remembered for this tab");
+    assert.deepEqual((await storage(page)).local, [], "nothing may be kept in localStorage");
 
     step("the introduction shows when the widget opens (initPayload /greet)");
     let bot = await waitForBotMessages(page, 1);
     assert.match(bot[0], /geen arts/, "the first message is the introduction");
+    assert.ok(socketRequests.length > 0, "the widget connected after consent");
     assert.ok((await texts(page, `${LAST_REPLIES} .rw-reply`)).length >= 2, "the introduction has quick replies");
 
     step(`keyboard: type the question, Enter: ${QUESTION}`);
@@ -181,11 +280,25 @@ async function main() {
 
     const sessionId = await page.evaluate(() => JSON.parse(sessionStorage.getItem("chat_session")).session_id);
     assert.match(sessionId, /^[0-9a-f]{32}$/, "the widget's session id is in sessionStorage");
+
+    step("the page shows the conversation code under \"Privacy en je gesprekscode\"");
+    await page.waitForSelector("#chat-privacy", { state: "visible" });
+    assert.equal((await page.textContent("#chat-privacy summary")).trim(), "Privacy en je gesprekscode");
+    await page.click("#chat-privacy summary");
+    await page.waitForSelector("#chat-code", { state: "visible" });
+    const code = (await page.textContent("#chat-code")).trim();
+    assert.equal(code, sessionId, "the conversation code is the widget's session id");
+    assert.match(await page.textContent("#chat-privacy"), /klantenservice@voorbeeld-webshop\.invalid/);
+    assert.deepEqual((await storage(page)).local, [], "nothing may be kept in localStorage");
     const userBefore = await texts(page, USER_TEXTS);
     const botBefore = await texts(page, BOT_TEXTS);
     step("reload: the conversation is still there");
+    const socketsBeforeReload = socketRequests.length;
     await page.reload();
     await page.waitForSelector(".rw-launcher");
+    assert.equal(await page.isHidden(NOTICE), true, "the consent of this tab holds after a reload");
+    assert.equal(await page.isHidden(CONSENT_LAUNCHER), true);
+    assert.ok(socketRequests.length > socketsBeforeReload, "the widget connects again after the reload");
     if (!(await page.$(".rw-conversation-container"))) await page.click(".rw-launcher");
     await page.waitForFunction(([selector, n]) => document.querySelectorAll(selector).length >= n,
       [BOT_TEXTS, botBefore.length]);
@@ -196,11 +309,14 @@ async function main() {
       sessionId, "the same session after the reload");
     assert.equal(await page.$$eval("#chat-live p", (nodes) => nodes.length), 0,
       "restored messages are not announced again");
+    assert.equal((await page.textContent("#chat-code")).trim(), sessionId, "the same code after the reload");
     await page.screenshot({ path: path.join(ARTIFACTS, "widget.png") });
     step(`screenshot: ${path.join(ARTIFACTS, "widget.png")}`);
 
     step(`the server's tracker of session ${sessionId}`);
-    const events = (await tracker(sessionId)).events;
+    const conversation = await tracker(code);
+    assert.equal(conversation.sender_id, code, "the code on the page is the conversation's sender id on the server");
+    const events = conversation.events;
     const question = answeredBy(events, QUESTION);
     assert.equal(question.user.input_channel, "socketio");
     assert.ok(question.names.includes("utter_faq/recovery_time"),
