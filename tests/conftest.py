@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -9,7 +10,7 @@ import subprocess
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
 import requests
@@ -81,39 +82,31 @@ class Assistant:
         return f"test-{uuid.uuid4().hex[:12]}"
 
 
-@pytest.fixture(scope="session")
-def assistant(tmp_path_factory) -> Assistant:
-    """Start the action server and the Rasa server exactly as `make run` does, on free ports."""
+@contextlib.contextmanager
+def served_by_run_sh(workdir: Path, extra_env: Optional[Dict[str, str]] = None) -> Iterator[Assistant]:
+    """Start the action server and the Rasa server exactly as `make run` does (scripts/run.sh), on free ports."""
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` first")
-    workdir = tmp_path_factory.mktemp("served")
     port, action_port, token = _free_port(), _free_port(), uuid.uuid4().hex
     env = dict(os.environ, RASA_PORT=str(port), ACTION_PORT=str(action_port), RASA_AUTH_TOKEN=token,
-               TRACKER_DB=str(workdir / "conversations.db"))
-    log = open(workdir / "run.log", "w")
-    process = subprocess.Popen([str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env, stdout=log,
-                               stderr=subprocess.STDOUT, start_new_session=True)
-    served = Assistant(port, token)
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the assistant stopped while starting:\n{(workdir / 'run.log').read_text()[-3000:]}")
-        try:
-            if requests.get(f"{served.url}/status", params={"token": token}, timeout=2).ok:
-                break
-        except requests.RequestException:
-            pass
-        time.sleep(1)
-    else:
-        os.killpg(process.pid, 15)
-        pytest.fail(f"the assistant did not start in time:\n{(workdir / 'run.log').read_text()[-3000:]}")
-    yield served
-    os.killpg(process.pid, 15)
+               TRACKER_DB=str(workdir / "conversations.db"), **(extra_env or {}))
+    log_path = workdir / "run.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen([str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, 9)
-    log.close()
+        served = Assistant(port, token)
+        _wait_for_http(f"{served.url}/status?token={token}", process, log_path, 240, "the assistant")
+        yield served
+    finally:
+        _stop(process)
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory) -> Iterator[Assistant]:
+    """The assistant served as `make run` serves it, shared by the integration tests."""
+    with served_by_run_sh(tmp_path_factory.mktemp("served")) as served:
+        yield served
 
 
 # ---- issue 6: real services (PostgreSQL, Redis, RabbitMQ), proxies and servers the tests own ------------------

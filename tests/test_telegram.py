@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any, Dict, List
 from urllib.parse import parse_qsl
 
@@ -33,9 +31,8 @@ from channels.telegram import (
     split_message,
     telegram_length,
 )
+from tests.conftest import ROOT, _free_port, served_by_run_sh
 
-ROOT = Path(__file__).resolve().parent.parent
-MODEL = ROOT / "models" / "rugpijn.tar.gz"
 TOKEN = "123456789:AAF-stand-in-token_for_tests"
 BOT_NAME = "rugpijn_test_bot"
 SECRET = "s3cr3t-" + uuid.uuid4().hex
@@ -167,12 +164,6 @@ MEDIA = {
 
 # ---- the served assistant with Telegram on ---------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class TelegramAssistant:
     def __init__(self, url: str, token: str, bot_api: BotApiStandIn):
         self.url, self.token, self.bot_api = url, token, bot_api
@@ -199,38 +190,10 @@ def bot_api():
 @pytest.fixture(scope="module")
 def telegram_assistant(tmp_path_factory, bot_api):
     """scripts/run.sh with Telegram configured, talking to the stand-in instead of api.telegram.org."""
-    if not MODEL.exists():
-        pytest.fail(f"{MODEL} is missing: run `make train` first")
-    workdir = tmp_path_factory.mktemp("telegram")
-    port, action_port, api_token = _free_port(), _free_port(), uuid.uuid4().hex
-    env = dict(os.environ, RASA_PORT=str(port), ACTION_PORT=str(action_port), RASA_AUTH_TOKEN=api_token,
-               TRACKER_DB=str(workdir / "conversations.db"), TELEGRAM_TOKEN=TOKEN, TELEGRAM_BOT_NAME=BOT_NAME,
-               TELEGRAM_WEBHOOK_URL=WEBHOOK_URL, TELEGRAM_SECRET_TOKEN=SECRET, TELEGRAM_API_URL=bot_api.url)
-    log_path = workdir / "run.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen([str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
-    served = TelegramAssistant(f"http://127.0.0.1:{port}", api_token, bot_api)
-    deadline = time.time() + 240
-    try:
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the assistant stopped while starting:\n{log_path.read_text()[-3000:]}")
-            if time.time() > deadline:
-                pytest.fail(f"the assistant did not start in time:\n{log_path.read_text()[-3000:]}")
-            try:
-                if requests.get(f"{served.url}/status", params={"token": api_token}, timeout=2).ok:
-                    break
-            except requests.RequestException:
-                pass
-            time.sleep(1)
-        yield served
-    finally:
-        os.killpg(process.pid, 15)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, 9)
+    env = dict(TELEGRAM_TOKEN=TOKEN, TELEGRAM_BOT_NAME=BOT_NAME, TELEGRAM_WEBHOOK_URL=WEBHOOK_URL,
+               TELEGRAM_SECRET_TOKEN=SECRET, TELEGRAM_API_URL=bot_api.url)
+    with served_by_run_sh(tmp_path_factory.mktemp("telegram"), env) as served:
+        yield TelegramAssistant(served.url, served.token, bot_api)
 
 
 def _new_chat() -> int:
