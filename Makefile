@@ -15,7 +15,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help setup train run shell test lint validate unit stories heldout integration clean lock forget-old
+.PHONY: help setup train run shell test lint validate unit stories heldout integration clean lock forget-old eval bench
 
 help:
 	@echo "make run    - set up, train if the data changed, and serve the assistant: demo page with the chat"
@@ -24,6 +24,8 @@ help:
 	@echo "make shell  - chat with the assistant in the terminal"
 	@echo "make train  - train the model into $(MODEL) (skipped when nothing changed)"
 	@echo "make lint   - ruff"
+	@echo "make eval   - understanding vs two baselines + 5-fold CV (~10 min; reports/eval, docs/eval)"
+	@echo "make bench  - speed under load vs the rasa init bot (~12 min; reports/bench, docs/bench)"
 	@echo "make forget-old - delete conversation sessions that ended more than RETENTION_DAYS (30) days ago"
 
 # ---- setup: a second run is a no-op ------------------------------------------------------------
@@ -92,6 +94,13 @@ heldout: train
 
 integration: train
 	$(PY) -m pytest -m integration -q
+
+# ---- measurement (smoke versions run in make integration: tests/test_eval_smoke.py) ---------------
+eval: train
+	$(PY) scripts/evaluate.py
+
+bench: train
+	$(PY) scripts/bench.py --profile
 
 # ---- privacy ----------------------------------------------------------------------------------
 RETENTION_DAYS ?= 30

@@ -71,6 +71,19 @@ class TrackerStoreStartupError(SystemExit):
         return self.message
 
 
+def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    """WAL journal with synchronous=NORMAL: one fsync per checkpoint instead of one per commit.
+
+    Profiling `make bench` showed two thirds of the first answer's time in SQLite's commit fsync. In WAL mode
+    with synchronous=NORMAL a committed turn survives a crash of the server process; only a power loss can
+    lose the last turns before the next checkpoint (sqlite.org/wal.html).
+    """
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
 def _describe(url: sa.engine.URL) -> str:
     """The database URL without its password, for error messages."""
     return url.render_as_string(hide_password=True)
@@ -147,7 +160,10 @@ class StrictSQLTrackerStore(SQLTrackerStore):
             engine_kwargs["connect_args"] = connect_args
         # pool_pre_ping: a connection that died with the database is replaced when it is back.
         # hide_parameters: error messages never contain the stored events (the message text).
-        return sa.create_engine(url, pool_pre_ping=True, hide_parameters=True, **engine_kwargs)
+        engine = sa.create_engine(url, pool_pre_ping=True, hide_parameters=True, **engine_kwargs)
+        if url.get_backend_name() == "sqlite":
+            sa.event.listen(engine, "connect", _tune_sqlite)
+        return engine
 
     def _wait_until_reachable(self, url: sa.engine.URL, timeout: float) -> None:
         deadline = time.monotonic() + max(timeout, 0.0)

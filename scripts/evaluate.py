@@ -10,7 +10,8 @@ Writes reports/eval/ (summary.md, metrics.json, per_topic.csv, misclassified.md/
 cv.json) and copies summary.md and the confusion matrix of our pipeline to docs/eval/ (committed, linked
 from the README). Plus k-fold cross-validation of our pipeline on the training data (mean ± std).
 
-  python scripts/evaluate.py                 full run (trains what is missing or stale)
+  python scripts/evaluate.py                 full run (trains what is missing or stale; ~10 min with the CV,
+                                             1 min when reports/eval/cv.json still matches)
   python scripts/evaluate.py --smoke         < 2 min: our held-out numbers + the TF-IDF baseline only
   python scripts/evaluate.py --folds 3 --epochs-scale 0.5   cheaper cross-validation
 """
@@ -30,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -37,6 +39,9 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")  # also for the rasa subprocesses
+warnings.filterwarnings("ignore", category=DeprecationWarning)
+warnings.filterwarnings("ignore", message=".*deprecated - use")  # pyparsing, via matplotlib and packaging
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 sys.path.insert(0, str(ROOT))
 
@@ -102,12 +107,22 @@ def train_command(system: str, out: Path, force: bool = False) -> List[str]:
 
 def ensure_model(system: str, retrain: bool = False, log=print) -> Path:
     """Train the model of `system` ("ours" or "rasa_default") when it is missing or older than its inputs."""
+    import fcntl
+
     model = OURS_MODEL if system == "ours" else BASELINE_MODEL
+    model.parent.mkdir(parents=True, exist_ok=True)
+    with open(model.parent / f".{model.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one training per model at a time (eval and bench may run together)
+        return _ensure_model(system, model, retrain, log)
+
+
+def _ensure_model(system: str, model: Path, retrain: bool, log) -> Path:
     stale = model.exists() and _newest_mtime(MODEL_INPUTS[system]) > model.stat().st_mtime
     if model.exists() and not stale and not retrain:
         return model
     log(f"==> training {system} ({'missing' if not model.exists() else 'stale' if stale else 'forced'}): "
         f"{' '.join(train_command(system, model.parent))}")
+    before = model.stat().st_mtime if model.exists() else None
     started = time.perf_counter()
     result = subprocess.run(train_command(system, model.parent, force=retrain), cwd=ROOT, env=rasa_env(),
                             capture_output=True, text=True)
@@ -115,7 +130,12 @@ def ensure_model(system: str, retrain: bool = False, log=print) -> Path:
         sys.stderr.write(result.stdout[-3000:] + result.stderr[-3000:])
         raise SystemExit(f"training {system} failed (exit code {result.returncode})")
     seconds = time.perf_counter() - started
-    record_training_time(system, seconds, "rasa train (scripts/evaluate.py)")
+    if model.stat().st_mtime == before:  # Rasa found nothing that changes the model (e.g. a touched file)
+        os.utime(model)
+        log(f"    rasa train: nothing changed ({seconds:.0f} s)")
+        return model
+    if before is None or retrain:  # from scratch; otherwise Rasa reused its cached components: not comparable
+        record_training_time(system, seconds, "rasa train from scratch (scripts/evaluate.py)")
     log(f"    trained in {seconds:.0f} s")
     return model
 
@@ -170,7 +190,9 @@ def prediction_from_parse(parse: Dict[str, Any]) -> Dict[str, Any]:
     if intent == FALLBACK:
         others = [r.get("name") for r in parse.get("intent_ranking") or [] if r.get("name") != FALLBACK]
         intent_clf = others[0] if others else FALLBACK
-    selector = (parse.get("response_selector") or {}).get("faq") or {}
+    selectors = parse.get("response_selector") or {}
+    # ResponseSelector with retrieval_intent: faq answers under "faq"; without it (rasa init default) under "default".
+    selector = selectors.get("faq") or selectors.get("default") or {}
     key = (selector.get("response") or {}).get("intent_response_key")
     confidence = (parse.get("intent") or {}).get("confidence")
     return {"intent": intent, "intent_clf": intent_clf, "key": key, "confidence": confidence}
@@ -191,19 +213,28 @@ def predict_rasa(agent, texts: Sequence[str]) -> List[Dict[str, Any]]:
 
 
 class SafetyNetOff:
-    """Context manager: the SafetyNet component of a loaded model passes messages through unchanged."""
+    """Context manager: the SafetyNet node of a loaded model passes messages through unchanged.
 
-    def __enter__(self):
+    Rasa binds each graph node's function at load time, so the node itself is patched, not the class.
+    """
+
+    def __init__(self, agent) -> None:
         from assistant.components import SafetyNet
 
-        self._original = SafetyNet.process
-        SafetyNet.process = lambda _self, messages: messages
+        nodes = agent.processor.graph_runner._instantiated_nodes.values()
+        self.nodes = [node for node in nodes if node._component_class is SafetyNet]
+        if not self.nodes:
+            raise RuntimeError("the model has no SafetyNet component")
+
+    def __enter__(self):
+        self._originals = [node._fn for node in self.nodes]
+        for node in self.nodes:
+            node._fn = lambda _component, messages, **_: messages
         return self
 
     def __exit__(self, *exc):
-        from assistant.components import SafetyNet
-
-        SafetyNet.process = self._original
+        for node, original in zip(self.nodes, self._originals, strict=True):
+            node._fn = original
 
 
 def tfidf_model():
@@ -252,7 +283,7 @@ def metrics(gold: Sequence[str], predictions: Sequence[Dict[str, Any]]) -> Dict[
     gold_intents = [_intent_of(g) for g in gold]
     clf = [p["intent_clf"] for p in predictions]
     user = [p["intent"] for p in predictions]
-    labels = sorted(set(gold_intents) | set(clf))
+    labels = sorted(set(gold_intents))  # macro over the gold intents: a predicted-only label (nlu_fallback) adds no 0
     faq_idx = [i for i, g in enumerate(gold) if g.startswith("faq/")]
     safety_idx = [i for i, g in enumerate(gold) if g in SAFETY]
     other_idx = [i for i, g in enumerate(gold) if g not in SAFETY]
@@ -269,9 +300,9 @@ def metrics(gold: Sequence[str], predictions: Sequence[Dict[str, Any]]) -> Dict[
                        "exact": share(sum(user[i] == tier for i in idx), len(idx))}
     return {
         "n": n,
-        "intent_accuracy": share(sum(g == p for g, p in zip(gold_intents, clf)), n),
+        "intent_accuracy": share(sum(g == p for g, p in zip(gold_intents, clf, strict=True)), n),
         "intent_macro_f1": float(f1_score(gold_intents, clf, labels=labels, average="macro", zero_division=0)),
-        "answered_correctly": share(sum(g == user_label(p) for g, p in zip(gold, predictions)), n),
+        "answered_correctly": share(sum(g == user_label(p) for g, p in zip(gold, predictions, strict=True)), n),
         "fallback_rate": share(sum(u == FALLBACK for u in user), n),
         "faq_selection_accuracy": share(sum(predictions[i]["key"] == gold[i] for i in faq_idx), len(faq_idx)),
         "faq_answered_correctly": share(sum(user_label(predictions[i]) == gold[i] for i in faq_idx), len(faq_idx)),
@@ -289,7 +320,7 @@ def metrics(gold: Sequence[str], predictions: Sequence[Dict[str, Any]]) -> Dict[
 def per_topic_recall(gold: Sequence[str], predictions: Sequence[Dict[str, Any]]) -> Dict[str, Tuple[int, float]]:
     """Recall per full label (FAQ topic or intent), in the user's view."""
     totals, hits = Counter(gold), Counter()
-    for g, p in zip(gold, predictions):
+    for g, p in zip(gold, predictions, strict=True):
         hits[g] += user_label(p) == g
     return {label: (totals[label], hits[label] / totals[label]) for label in sorted(totals)}
 
@@ -345,6 +376,21 @@ def cross_validate(train: Sequence[Tuple[str, str]], folds: int, epochs_scale: f
                                     "std": statistics.stdev(values) if len(values) > 1 else 0.0,
                                     "folds": values}
     return {"folds": folds, "epochs_scale": epochs_scale, "examples": len(train), "systems": summary}
+
+
+def cv_fingerprint(folds: int, epochs_scale: float) -> str:
+    """Hash of everything the cross-validation result depends on (so an unchanged setup reuses it)."""
+    import hashlib
+
+    digest = hashlib.sha1(f"{folds}|{epochs_scale}|{SEED}|{CV_KEYS}".encode())
+    paths = [ROOT / "config.yml", ROOT / "data" / "nlu", ROOT / "build" / "spacy_nl" / "meta.json"]
+    paths += sorted((ROOT / "assistant").glob("components.py")) + sorted((ROOT / "assistant").glob("alarm_signs*"))
+    for path in paths:
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if file.exists() and "__pycache__" not in file.parts:
+                digest.update(str(file.relative_to(ROOT)).encode() + file.read_bytes())
+    return digest.hexdigest()
 
 
 CV_KEYS = ("intent_accuracy", "intent_macro_f1", "faq_selection_accuracy", "red_flag_recall", "false_alarm_rate",
@@ -451,7 +497,8 @@ def write_reports(out: Path, texts: Sequence[str], gold: Sequence[str], predicti
     summary = [f"# Understanding: held-out evaluation ({meta['date']})", "",
                f"Machine: {meta['machine']}. Command: `{meta['command']}` ({meta['seconds']:.0f} s).",
                f"Test set: tests/heldout/ ({len(texts)} messages, never trained on); training data: data/ "
-               f"({meta['train_examples']} examples). Labels: the 16 intents, with `faq` split into its "
+               f"({meta['train_examples']} examples). Labels: the {len({_intent_of(g) for g in gold})} intents, "
+               f"with `faq` split into its "
                f"{sum(1 for label in set(gold) if label.startswith('faq/'))} topics where noted.", "",
                *table(results), "",
                "Systems: **ours** = models/rugpijn.tar.gz as served (TopicGate, FallbackClassifier and SafetyNet "
@@ -464,7 +511,10 @@ def write_reports(out: Path, texts: Sequence[str], gold: Sequence[str], predicti
                "messages that got a safety intent. The user's-view rows count a fallback as a miss.", ""]
     if cv:
         summary += [f"## {cv['folds']}-fold cross-validation on the training data (epochs × {cv['epochs_scale']})",
-                    "", "| metric | ours | TF-IDF + LogReg |", "|---|---:|---:|"]
+                    "", f"Stratified by label (FAQ topics separate), seed {SEED}; run {cv.get('date', '')}, "
+                    f"{cv.get('seconds', 0) / 60:.0f} min. Each fold trains the NLU pipeline of config.yml on 4/5 of "
+                    "data/nlu and tests on the rest (safety net included).", "",
+                    "| metric | ours | TF-IDF + LogReg |", "|---|---:|---:|"]
         for key in CV_KEYS:
             cells = [f"{cv['systems'][s][key]['mean']:.3f} ± {cv['systems'][s][key]['std']:.3f}"
                      for s in ("ours", "tfidf_logreg")]
@@ -485,6 +535,17 @@ def write_reports(out: Path, texts: Sequence[str], gold: Sequence[str], predicti
 
 # ---- main --------------------------------------------------------------------------------------
 
+def quiet_rasa() -> None:
+    """Rasa's structlog messages (one per parsed message), progress bars and TensorFlow's chatter off."""
+    os.environ["LOG_LEVEL"] = "WARNING"  # rasa.shared.utils.io.is_logging_disabled(): no epoch progress bars
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)
+    logging.getLogger().setLevel(logging.WARNING)
+    for name in ("rasa", "tensorflow", "absl", "matplotlib"):
+        logging.getLogger(name).setLevel(logging.WARNING if name == "rasa" else logging.ERROR)
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -504,13 +565,13 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
                         "no training (the model must exist), nothing copied to docs/")
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds; 0 skips CV (default 5)")
     parser.add_argument("--epochs-scale", type=float, default=1.0, help="multiply the epochs of the CV trainings")
+    parser.add_argument("--fresh-cv", action="store_true", help="rerun the CV even if reports/eval/cv.json matches")
     parser.add_argument("--retrain", action="store_true", help="retrain both Rasa models even if up to date")
     parser.add_argument("--out", default="reports/eval", help="report folder (default reports/eval)")
     parser.add_argument("--docs", default="docs/eval", help="where summary.md and the PNG are copied ('' = nowhere)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    logging.getLogger("rasa").setLevel(logging.WARNING)
-    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    quiet_rasa()
     os.chdir(ROOT)
     out = (ROOT / args.out).resolve()
 
@@ -536,7 +597,7 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
     t = time.perf_counter()
     predictions["ours"] = predict_rasa(agent, texts)
     timings["ours_parse_ms_per_message"] = 1000 * (time.perf_counter() - t) / len(texts)
-    with SafetyNetOff():
+    with SafetyNetOff(agent):
         predictions["ours_no_net"] = predict_rasa(agent, texts)
     del agent
     if "rasa_default" in systems:
@@ -553,9 +614,20 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
 
     cv = None
     if not args.smoke and args.folds >= 2:
-        print(f"==> {args.folds}-fold cross-validation of our pipeline on data/ (epochs × {args.epochs_scale})")
-        cv = cross_validate(train, args.folds, args.epochs_scale)
-        (out.mkdir(parents=True, exist_ok=True), (out / "cv.json").write_text(json.dumps(cv, indent=2)))
+        fingerprint = cv_fingerprint(args.folds, args.epochs_scale)
+        cached = json.loads((out / "cv.json").read_text()) if (out / "cv.json").exists() else {}
+        if cached.get("fingerprint") == fingerprint and not args.fresh_cv:
+            cv = cached
+            print(f"==> {args.folds}-fold cross-validation: reused {out.name}/cv.json of {cv.get('date')} "
+                  "(config, data and components unchanged; --fresh-cv reruns it)")
+        else:
+            print(f"==> {args.folds}-fold cross-validation of our pipeline on data/ (epochs × {args.epochs_scale})")
+            t = time.perf_counter()
+            cv = cross_validate(train, args.folds, args.epochs_scale)
+            cv.update(fingerprint=fingerprint, seconds=round(time.perf_counter() - t),
+                      date=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "cv.json").write_text(json.dumps(cv, indent=2))
 
     command = "python scripts/evaluate.py " + " ".join(argv if argv is not None else sys.argv[1:])
     meta = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),

@@ -152,3 +152,8 @@ def test_an_unknown_slash_command_gets_one_answer_and_the_conversation_goes_on(a
     replies = assistant.say(sender, "/@zadel")
     assert 1 <= len(replies) <= 2, f"{len(replies)} replies"
     assert "Bron:" in " ".join(_texts(assistant.say(sender, "hoe lang duurt rugpijn meestal?")))
+
+
+def test_the_warm_up_at_start_stores_no_conversation(assistant):
+    tracker = assistant.tracker("warm-up")
+    assert [e for e in tracker["events"] if e["event"] in ("user", "bot")] == []
