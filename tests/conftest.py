@@ -431,3 +431,29 @@ def guarded_server(tmp_path_factory, action_server):
         db_proxy.close()
         action_proxy.close()
         database.drop()
+
+
+# ---- RabbitMQ helpers shared by the privacy and scale-out tests ------------------------------------------------------
+
+async def rabbitmq_queue_count(queue_name: str, arguments: Optional[dict] = None, passive: bool = True) -> int:
+    """Messages waiting in a queue (declaring it when ``passive`` is False)."""
+    import aio_pika
+
+    connection = await aio_pika.connect_robust(host=SERVICES["rabbitmq"][0], port=SERVICES["rabbitmq"][1],
+                                               login="guest", password="guest")
+    async with connection:
+        channel = await connection.channel()
+        queue = await channel.declare_queue(queue_name, durable=True, passive=passive, arguments=arguments)
+        return queue.declaration_result.message_count
+
+
+async def rabbitmq_delete(queue_name: str, exchange_name: str) -> None:
+    """Delete a test's queue and exchange."""
+    import aio_pika
+
+    connection = await aio_pika.connect_robust(host=SERVICES["rabbitmq"][0], port=SERVICES["rabbitmq"][1],
+                                               login="guest", password="guest")
+    async with connection:
+        channel = await connection.channel()
+        await channel.queue_delete(queue_name)
+        await channel.exchange_delete(exchange_name)

@@ -14,7 +14,7 @@ import uuid
 import pytest
 import yaml
 
-from tests.conftest import ROOT, SERVICES, require_service
+from tests.conftest import ROOT, rabbitmq_delete, rabbitmq_queue_count, require_service
 
 PRIVACY = [sys.executable, str(ROOT / "scripts" / "privacy.py")]
 DAY = 24 * 60 * 60
@@ -247,28 +247,6 @@ def test_the_served_assistant_logs_no_message_text(guarded_server):
 
 # ---- RabbitMQ: events expire ---------------------------------------------------------------------------------------
 
-async def _queue_messages(queue_name: str, arguments=None, passive=True) -> int:
-    import aio_pika
-
-    connection = await aio_pika.connect_robust(host=SERVICES["rabbitmq"][0], port=SERVICES["rabbitmq"][1],
-                                               login="guest", password="guest")
-    async with connection:
-        channel = await connection.channel()
-        queue = await channel.declare_queue(queue_name, durable=True, passive=passive, arguments=arguments)
-        return queue.declaration_result.message_count
-
-
-async def _delete(queue_name: str, exchange_name: str) -> None:
-    import aio_pika
-
-    connection = await aio_pika.connect_robust(host=SERVICES["rabbitmq"][0], port=SERVICES["rabbitmq"][1],
-                                               login="guest", password="guest")
-    async with connection:
-        channel = await connection.channel()
-        await channel.queue_delete(queue_name)
-        await channel.exchange_delete(exchange_name)
-
-
 async def _publish_through_the_profile(env) -> None:
     """The production profile's event broker, created by Rasa from endpoints.production.yml."""
     from rasa.core.brokers.broker import EventBroker
@@ -297,15 +275,15 @@ def test_the_event_queue_drops_events_after_the_retention_period():
                RABBITMQ_QUEUE=queue, RABBITMQ_EXCHANGE=exchange, EVENT_RETENTION_DAYS=repr(ttl_days))
     try:
         asyncio.run(_publish_through_the_profile(env))
-        assert asyncio.run(_queue_messages(queue)) == 1
+        assert asyncio.run(rabbitmq_queue_count(queue)) == 1
         # The queue really carries x-message-ttl = 2000 ms: RabbitMQ accepts only an equivalent re-declaration.
-        assert asyncio.run(_queue_messages(queue, {"x-message-ttl": 2000}, passive=False)) == 1
+        assert asyncio.run(rabbitmq_queue_count(queue, {"x-message-ttl": 2000}, passive=False)) == 1
         deadline = time.time() + 15
-        while asyncio.run(_queue_messages(queue)) and time.time() < deadline:
+        while asyncio.run(rabbitmq_queue_count(queue)) and time.time() < deadline:
             time.sleep(0.5)
-        assert asyncio.run(_queue_messages(queue)) == 0, "the event outlived the retention period"
+        assert asyncio.run(rabbitmq_queue_count(queue)) == 0, "the event outlived the retention period"
     finally:
-        asyncio.run(_delete(queue, exchange))
+        asyncio.run(rabbitmq_delete(queue, exchange))
 
 
 def test_the_production_profile_ties_the_queue_ttl_to_the_retention_period():

@@ -16,7 +16,14 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.conftest import ROOT, SERVICES, PostgresDatabase, RasaServer, require_service
+from tests.conftest import (
+    ROOT,
+    PostgresDatabase,
+    RasaServer,
+    rabbitmq_delete,
+    rabbitmq_queue_count,
+    require_service,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -59,28 +66,6 @@ def _post(server, sender, text, metadata=None):
     return [reply.get("text", "") for reply in response.json()], time.monotonic() - started
 
 
-async def _queue_count(queue):
-    import aio_pika
-
-    connection = await aio_pika.connect_robust(host=SERVICES["rabbitmq"][0], port=SERVICES["rabbitmq"][1],
-                                               login="guest", password="guest")
-    async with connection:
-        channel = await connection.channel()
-        declared = await channel.declare_queue(queue, durable=True, passive=True)
-        return declared.declaration_result.message_count
-
-
-async def _delete_queue(queue, exchange):
-    import aio_pika
-
-    connection = await aio_pika.connect_robust(host=SERVICES["rabbitmq"][0], port=SERVICES["rabbitmq"][1],
-                                               login="guest", password="guest")
-    async with connection:
-        channel = await connection.channel()
-        await channel.queue_delete(queue)
-        await channel.exchange_delete(exchange)
-
-
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory, action_server):
     pg_host, pg_port = require_service("postgresql")
@@ -113,7 +98,7 @@ def cluster(tmp_path_factory, action_server):
         for server in servers:
             server.stop()
         database.drop()
-        asyncio.run(_delete_queue(env["RABBITMQ_QUEUE"], env["RABBITMQ_EXCHANGE"]))
+        asyncio.run(rabbitmq_delete(env["RABBITMQ_QUEUE"], env["RABBITMQ_EXCHANGE"]))
         import redis
 
         client = redis.Redis(host=redis_host, port=redis_port)
@@ -171,9 +156,9 @@ def test_fifty_concurrent_conversations_alternating_between_two_instances(cluste
     # Every stored event was published to RabbitMQ exactly once (after it was stored).
     total = cluster.database.query("SELECT count(*) FROM events")[0][0]
     deadline = time.time() + 20
-    while asyncio.run(_queue_count(cluster.env["RABBITMQ_QUEUE"])) < total and time.time() < deadline:
+    while asyncio.run(rabbitmq_queue_count(cluster.env["RABBITMQ_QUEUE"])) < total and time.time() < deadline:
         time.sleep(0.5)
-    assert asyncio.run(_queue_count(cluster.env["RABBITMQ_QUEUE"])) == total
+    assert asyncio.run(rabbitmq_queue_count(cluster.env["RABBITMQ_QUEUE"])) == total
 
     measurement = {
         "conversations": CONVERSATIONS, "messages": len(latencies), "seconds": round(duration, 1),
