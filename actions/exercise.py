@@ -8,12 +8,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.catalogs import get_product
-from actions.questionnaire import PARSERS, read_answer, retry_response
+from actions.questionnaire import ALARM_SLOT, FAILURES_SLOT, PARSERS, read_answer, retry_response
 from actions.recommender import OUTCOME_EXERCISES, OUTCOME_RED_FLAG, recommend
 
 FORM_SLOTS = list(PARSERS)
-FAILURES_SLOT = "onbegrepen_antwoorden"
-ALARM_SLOT = "alarm_gemeld"
 EBOOK_ID = "oefenboek"
 
 
@@ -29,6 +27,11 @@ class ValidateExerciseRecommendationForm(FormValidationAction):
         intent = latest.get("intent") or {}
         return read_answer(slot, latest.get("text"), intent.get("name"), intent.get("confidence") or 0.0)
 
+    @staticmethod
+    def _misses_in_a_row(tracker: Tracker) -> int:
+        """Answers not understood in a row, this one included."""
+        return int(tracker.get_slot(FAILURES_SLOT) or 0) + 1
+
     async def _extract(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
         if tracker.get_slot("requested_slot") != slot:
             return {}
@@ -37,8 +40,7 @@ class ValidateExerciseRecommendationForm(FormValidationAction):
             return {}  # nothing extracted: the form steps aside, the rules answer, the form resumes
         if answer.understood:
             return {slot: answer.value}
-        failures = int(tracker.get_slot(FAILURES_SLOT) or 0) + 1
-        dispatcher.utter_message(response=retry_response(slot, failures))
+        dispatcher.utter_message(response=retry_response(slot, self._misses_in_a_row(tracker)))
         return {slot: None}
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -51,7 +53,7 @@ class ValidateExerciseRecommendationForm(FormValidationAction):
             if answer.understood:
                 events.append(SlotSet(FAILURES_SLOT, 0))
             elif not answer.interrupt:
-                events.append(SlotSet(FAILURES_SLOT, int(tracker.get_slot(FAILURES_SLOT) or 0) + 1))
+                events.append(SlotSet(FAILURES_SLOT, self._misses_in_a_row(tracker)))
         return events
 
     async def extract_klachtduur(self, dispatcher, tracker, domain) -> Dict[str, Any]:

@@ -7,9 +7,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.catalogs import load_products
+from actions.questionnaire import ALARM_SLOT
 from actions.recommender import product_advice
-
-ALARM_SLOT = "alarm_gemeld"
 
 
 class ActionProductRecommendation(Action):

@@ -19,6 +19,10 @@ PARSERS: Dict[str, Callable[[Optional[str]], Any]] = {
     "alarm_check": parse_yes_no,
 }
 
+# Slots the questionnaire's actions keep besides the answers (domain.yml).
+FAILURES_SLOT = "onbegrepen_antwoorden"  # answers not understood in a row
+ALARM_SLOT = "alarm_gemeld"  # yes on the screening question: no exercises or products this session
+
 # Intents that always leave the form: never read as an answer.
 ALWAYS_INTERRUPT = {"stop", "goodbye", "human_handoff", "crisis",
                     "red_flag_emergency", "red_flag_today", "red_flag_soon"}
