@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import signal
 import socket
 import subprocess
 import time
@@ -82,24 +83,47 @@ class Assistant:
         return f"test-{uuid.uuid4().hex[:12]}"
 
 
+class RunScript(Assistant):
+    """scripts/run.sh, started exactly as `make run` starts it, on free ports.
+
+    A second RunScript on the same ``tracker_db`` is the same assistant restarted.
+    """
+
+    def __init__(self, workdir: Path, tracker_db: Optional[Path] = None, extra_env: Optional[Dict[str, str]] = None):
+        port = _free_port()
+        super().__init__(port, uuid.uuid4().hex)
+        self.env = dict(os.environ, RASA_PORT=str(port), ACTION_PORT=str(_free_port()), RASA_AUTH_TOKEN=self.token,
+                        TRACKER_DB=str(tracker_db or workdir / "conversations.db"), **(extra_env or {}))
+        self.log_path = workdir / f"run-{port}.log"
+        self.process: Optional[subprocess.Popen] = None
+
+    def start(self, timeout: float = 240) -> RunScript:
+        if not MODEL.exists():
+            pytest.fail(f"{MODEL} is missing: run `make train` first")
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen([str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=self.env, stdout=log,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            _wait_for_http(f"{self.url}/status?token={self.token}", self.process, self.log_path, timeout,
+                           "scripts/run.sh")
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        """Stop the whole process group (SIGINT: as Ctrl-C in the terminal does)."""
+        _stop(self.process, sig=sig)
+
+
 @contextlib.contextmanager
-def served_by_run_sh(workdir: Path, extra_env: Optional[Dict[str, str]] = None) -> Iterator[Assistant]:
-    """Start the action server and the Rasa server exactly as `make run` does (scripts/run.sh), on free ports."""
-    if not MODEL.exists():
-        pytest.fail(f"{MODEL} is missing: run `make train` first")
-    port, action_port, token = _free_port(), _free_port(), uuid.uuid4().hex
-    env = dict(os.environ, RASA_PORT=str(port), ACTION_PORT=str(action_port), RASA_AUTH_TOKEN=token,
-               TRACKER_DB=str(workdir / "conversations.db"), **(extra_env or {}))
-    log_path = workdir / "run.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen([str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+def served_by_run_sh(workdir: Path, extra_env: Optional[Dict[str, str]] = None) -> Iterator[RunScript]:
+    """The assistant served by scripts/run.sh for the duration of the block."""
+    served = RunScript(workdir, extra_env=extra_env).start()
     try:
-        served = Assistant(port, token)
-        _wait_for_http(f"{served.url}/status?token={token}", process, log_path, 240, "the assistant")
         yield served
     finally:
-        _stop(process)
+        served.stop()
 
 
 @pytest.fixture(scope="session")
@@ -311,14 +335,14 @@ def _wait_for_http(url: str, process: subprocess.Popen, log_path: Path, timeout:
     pytest.fail(f"{what} did not start within {timeout:.0f} s:\n{log_path.read_text()[-3000:]}")
 
 
-def _stop(process: Optional[subprocess.Popen], timeout: float = 30) -> None:
+def _stop(process: Optional[subprocess.Popen], timeout: float = 60, sig: int = signal.SIGTERM) -> None:
     if process is None or process.poll() is not None:
         return
-    os.killpg(process.pid, 15)
+    os.killpg(process.pid, sig)
     try:
         process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, 9)
+        os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
 
 

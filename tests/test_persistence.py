@@ -3,61 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
-import subprocess
-import time
 import uuid
 
 import pytest
 import requests
 
-from tests.conftest import MODEL, ROOT, Assistant, _free_port
+from tests.conftest import ROOT, RunScript
 
 FORM_START = "welke oefeningen kan ik doen?"
-
-
-class RunScript(Assistant):
-    """scripts/run.sh (what `make run` starts) on free ports, with the conversations in `tracker_db`."""
-
-    def __init__(self, workdir, tracker_db):
-        port = _free_port()
-        super().__init__(port, uuid.uuid4().hex)
-        self.env = dict(os.environ, RASA_PORT=str(port), ACTION_PORT=str(_free_port()),
-                        RASA_AUTH_TOKEN=self.token, TRACKER_DB=str(tracker_db))
-        self.log_path = workdir / f"run-{self.env['RASA_PORT']}.log"
-        self.process = None
-
-    def start(self, timeout: float = 240) -> RunScript:
-        if not MODEL.exists():
-            pytest.fail(f"{MODEL} is missing: run `make train` first")
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen([str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=self.env, stdout=log,
-                                            stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"scripts/run.sh stopped while starting:\n{self.log_path.read_text()[-3000:]}")
-            try:
-                if requests.get(f"{self.url}/status", params={"token": self.token}, timeout=2).ok:
-                    return self
-            except requests.RequestException:
-                pass
-            time.sleep(0.5)
-        self.stop()
-        pytest.fail(f"scripts/run.sh did not start in time:\n{self.log_path.read_text()[-3000:]}")
-
-    def stop(self, sig: int = signal.SIGINT) -> None:
-        """Stop it as Ctrl-C in the terminal does (the whole process group)."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, sig)
-        try:
-            self.process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
 
 
 def _texts(replies):
@@ -80,7 +35,7 @@ def test_a_conversation_continues_mid_form_after_a_restart(tmp_path):
         replies = _texts(first.say(sender, "al een week of drie"))
         assert replies and replies[-1] in _response_texts(first, "utter_ask_exercise_recommendation_form_uitstraling")
     finally:
-        first.stop()
+        first.stop(signal.SIGINT)
 
     # The conversation is in the file TRACKER_DB names (not in memory, not in another file).
     assert tracker_db.is_file(), f"nothing was written to TRACKER_DB={tracker_db}"
@@ -98,7 +53,7 @@ def test_a_conversation_continues_mid_form_after_a_restart(tmp_path):
         assert tracker["active_loop"]["name"] == "exercise_recommendation_form"
         assert tracker["slots"]["klachtduur"] and tracker["slots"]["uitstraling"]
     finally:
-        second.stop()
+        second.stop(signal.SIGINT)
 
 
 def test_the_strict_store_reads_back_what_an_earlier_process_stored(tmp_path):
