@@ -18,14 +18,17 @@ import requests
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+# The topic contract and the article it refers to, kept in the repo (contract/README.md). The copy owned outside
+# the project, ../shared, is compared with it by tests/test_topic_contract.py where it exists.
+CONTRACT = ROOT / "contract"
 SHARED = ROOT.parent / "shared"
 MODEL = ROOT / "models" / "rugpijn.tar.gz"
 
 
 @pytest.fixture(scope="session")
 def topics() -> Dict[str, Dict[str, Any]]:
-    """Topic ids from shared/topics.yml, by section (faq, safety, recommendations, conversation)."""
-    return yaml.safe_load((SHARED / "topics.yml").read_text(encoding="utf-8"))
+    """Topic ids from contract/topics.yml, by section (faq, safety, recommendations, conversation)."""
+    return yaml.safe_load((CONTRACT / "topics.yml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

@@ -1,11 +1,11 @@
-"""The naming contract of shared/topics.yml holds for every topic id."""
+"""The naming contract of contract/topics.yml holds for every topic id."""
 
 import re
 
 import pytest
 import yaml
 
-from tests.conftest import ROOT, topic_of
+from tests.conftest import CONTRACT, ROOT, SHARED, topic_of
 
 
 def _load(path):
@@ -94,3 +94,16 @@ def test_no_name_answers_two_topics_by_accident(domain, topic_ids):
 ])
 def test_topic_of_follows_the_contract_examples(name, topic, topic_ids):
     assert topic_of(name, topic_ids) == topic
+
+
+@pytest.mark.parametrize("name", ["topics.yml", "seeds/000_f0f2cda0035b7c97.txt"])
+def test_the_contract_in_the_repo_is_the_one_owned_outside(name):
+    """Where ../shared exists (the team's machines, CI), the repo's copy must be the same file."""
+    outside = SHARED / name
+    if not outside.exists():
+        pytest.skip(f"{outside} is not here (a clone on its own): the repo's contract/ is used")
+    inside = CONTRACT / ("article.txt" if name.startswith("seeds/") else name)
+    assert inside.read_bytes() == outside.read_bytes(), (
+        f"{inside.relative_to(ROOT)} differs from {outside}: copy the new version into contract/ and adapt the "
+        f"assistant to it (README 'Adding a topic')"
+    )
