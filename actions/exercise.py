@@ -43,8 +43,7 @@ class ValidateExerciseRecommendationForm(FormValidationAction):
         dispatcher.utter_message(response=retry_response(slot, self._misses_in_a_row(tracker)))
         return {slot: None}
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
         """Extract and validate as usual, then count answers not understood in a row."""
         requested = tracker.get_slot("requested_slot")
         events = await super().run(dispatcher, tracker, domain)
@@ -70,8 +69,13 @@ class ValidateExerciseRecommendationForm(FormValidationAction):
 
 
 def _item_fields(exercise) -> Dict[str, str]:
-    return {"naam": exercise.name, "stappen": "\n".join(exercise.numbered_steps), "dosering": exercise.dose,
-            "stop_als": exercise.stop_if, "niet_voor": exercise.not_for}
+    return {
+        "naam": exercise.name,
+        "stappen": "\n".join(exercise.numbered_steps),
+        "dosering": exercise.dose,
+        "stop_als": exercise.stop_if,
+        "niet_voor": exercise.not_for,
+    }
 
 
 class ActionExerciseRecommendation(Action):
@@ -80,8 +84,7 @@ class ActionExerciseRecommendation(Action):
     def name(self) -> str:
         return "action_exercise_recommendation"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
         score = tracker.get_slot("pijnscore")
         result = recommend(
             duration=tracker.get_slot("klachtduur"),
@@ -105,6 +108,11 @@ class ActionExerciseRecommendation(Action):
             dispatcher.utter_message(response="utter_exercise_recommendation_radiating")
         if result.offer_ebook:
             ebook = get_product(EBOOK_ID)
-            dispatcher.utter_message(response="utter_exercise_recommendation_ebook", boek=ebook.name,
-                                     prijs=ebook.price_label, actie=ebook.offer or "", link=ebook.url)
+            dispatcher.utter_message(
+                response="utter_exercise_recommendation_ebook",
+                boek=ebook.name,
+                prijs=ebook.price_label,
+                actie=ebook.offer or "",
+                link=ebook.url,
+            )
         return events

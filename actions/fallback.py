@@ -15,8 +15,9 @@ class ActionFallbackTopics(Action):
     def name(self) -> str:
         return "action_fallback_topics"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[str, Any]) -> List[Dict[str, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         topics = likely_topics(tracker.latest_message or {})
         dispatcher.utter_message(response="utter_fallback", buttons=buttons_for(topics))
         # End the turn: as Rasa's core fallback action this would otherwise be predicted again and again.

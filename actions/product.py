@@ -17,8 +17,7 @@ class ActionProductRecommendation(Action):
     def name(self) -> str:
         return "action_product_recommendation"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
         score = tracker.get_slot("pijnscore")
         advice = product_advice(None if score is None else int(score), bool(tracker.get_slot(ALARM_SLOT)))
         if advice == "none":
@@ -29,7 +28,13 @@ class ActionProductRecommendation(Action):
         dispatcher.utter_message(response="utter_product_recommendation_intro")
         for product in load_products():
             dispatcher.utter_message(
-                response="utter_product_recommendation_item", naam=product.name, beschrijving=product.description,
-                prijs=product.price_label, actie=product.offer or "geen actie", past_als=product.fits_when,
-                niet_voor=product.not_for, link=product.url)
+                response="utter_product_recommendation_item",
+                naam=product.name,
+                beschrijving=product.description,
+                prijs=product.price_label,
+                actie=product.offer or "geen actie",
+                past_als=product.fits_when,
+                niet_voor=product.not_for,
+                link=product.url,
+            )
         return []

@@ -24,8 +24,15 @@ FAILURES_SLOT = "onbegrepen_antwoorden"  # answers not understood in a row
 ALARM_SLOT = "alarm_gemeld"  # yes on the screening question: no exercises or products this session
 
 # Intents that always leave the form: never read as an answer.
-ALWAYS_INTERRUPT = {"stop", "goodbye", "human_handoff", "crisis",
-                    "red_flag_emergency", "red_flag_today", "red_flag_soon"}
+ALWAYS_INTERRUPT = {
+    "stop",
+    "goodbye",
+    "human_handoff",
+    "crisis",
+    "red_flag_emergency",
+    "red_flag_today",
+    "red_flag_soon",
+}
 # Intents that leave the form when the text is not an answer to the question.
 QUESTION_INTENTS = {"faq", "bot_challenge", "product_recommendation"}
 # A question from the article interrupts when it is confident or has a question mark; with a question

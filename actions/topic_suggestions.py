@@ -41,8 +41,7 @@ def load_topic_buttons(path: Path = CATALOG_PATH) -> Dict[str, Any]:
     return {"topics": topics, "default": list(default)}
 
 
-def likely_topics(parse_data: Mapping[str, Any], count: int = 3,
-                  catalog: Optional[Dict[str, Any]] = None) -> List[str]:
+def likely_topics(parse_data: Mapping[str, Any], count: int = 3, catalog: Optional[Dict[str, Any]] = None) -> List[str]:
     """Rank the topics a not-understood message most likely meant.
 
     FAQ topics score the FAQ intent's confidence times the ResponseSelector's confidence for the

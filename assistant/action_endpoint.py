@@ -65,13 +65,15 @@ async def _apology_events(output_channel: Any, nlg: Any, tracker: Any, domain: A
             return []
         turn.apologies.add(ACTIONS_RESPONSE)
     channel_name = output_channel.name() if output_channel is not None else None
-    message = await render_response(nlg, domain, ACTIONS_RESPONSE, ACTIONS_FALLBACK_TEXT, tracker.sender_id,
-                                    channel_name)
+    message = await render_response(
+        nlg, domain, ACTIONS_RESPONSE, ACTIONS_FALLBACK_TEXT, tracker.sender_id, channel_name
+    )
     return [create_bot_utterance(message)]
 
 
-async def events_for_unavailable_action(action_name: str, output_channel: Any, nlg: Any, tracker: Any,
-                                        domain: Any) -> List[Any]:
+async def events_for_unavailable_action(
+    action_name: str, output_channel: Any, nlg: Any, tracker: Any, domain: Any
+) -> List[Any]:
     """What a custom action returns in place of the action server's answer (see module docstring)."""
     from rasa.shared.core.constants import ACTION_LISTEN_NAME, REQUESTED_SLOT
     from rasa.shared.core.events import FollowupAction, SlotSet

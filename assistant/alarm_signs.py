@@ -184,18 +184,30 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         where = f"tiers.{tier}"
         _require(isinstance(entry, dict), path, where, "must be a mapping")
         response = entry.get("response")
-        _require(isinstance(response, str) and response.startswith("utter_"), path,
-                 f"{where}.response", "must name a response (utter_...)")
-        _require(isinstance(entry.get("signs"), dict) and entry["signs"], path, f"{where}.signs",
-                 "must be a non-empty mapping")
+        _require(
+            isinstance(response, str) and response.startswith("utter_"),
+            path,
+            f"{where}.response",
+            "must name a response (utter_...)",
+        )
+        _require(
+            isinstance(entry.get("signs"), dict) and entry["signs"],
+            path,
+            f"{where}.signs",
+            "must be a non-empty mapping",
+        )
         for sign_id, sign in entry["signs"].items():
             sign_where = f"{where}.signs.{sign_id}"
             keywords = sign.get("keywords") or []
             patterns = sign.get("patterns") or []
             _require(bool(keywords or patterns), path, sign_where, "needs keywords or patterns")
             for keyword in keywords:
-                _require(isinstance(keyword, str) and keyword == normalise(keyword) and " " not in keyword,
-                         path, f"{sign_where}.keywords", f"{keyword!r} must be one normalised word")
+                _require(
+                    isinstance(keyword, str) and keyword == normalise(keyword) and " " not in keyword,
+                    path,
+                    f"{sign_where}.keywords",
+                    f"{keyword!r} must be one normalised word",
+                )
             compiled = []
             for pattern in patterns:
                 try:

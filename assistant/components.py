@@ -72,8 +72,13 @@ class TextGuard(GraphComponent):
         self.max_characters = int(config["max_characters"])
 
     @classmethod
-    def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> TextGuard:
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> TextGuard:
         return cls(config)
 
     def clean(self, text: str) -> str:
@@ -109,8 +114,13 @@ class TopicGate(GraphComponent):
         self.payload = re.compile(rf"^\s*/{re.escape(self.retrieval_intent)}/([a-z0-9_]+)\s*$")
 
     @classmethod
-    def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> TopicGate:
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> TopicGate:
         return cls(config)
 
     def _selector(self, message: Message) -> Optional[Dict[str, Any]]:
@@ -169,8 +179,13 @@ class SafetyNet(GraphComponent):
     """
 
     @classmethod
-    def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> SafetyNet:
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SafetyNet:
         load_lexicon()  # fail at start-up, with the file and field named, if the lexicon is broken
         return cls()
 

@@ -55,7 +55,6 @@ class RetentionPikaEventBroker(PikaEventBroker):
     def queue_arguments(self) -> Dict[str, Any]:
         return {"x-message-ttl": self.message_ttl}
 
-    async def _bind_queue(self, queue_name: str, channel: aio_pika.RobustChannel,
-                          exchange: aio_pika.Exchange) -> None:
+    async def _bind_queue(self, queue_name: str, channel: aio_pika.RobustChannel, exchange: aio_pika.Exchange) -> None:
         queue = await channel.declare_queue(queue_name, durable=True, arguments=self.queue_arguments())
         await queue.bind(exchange, "")

@@ -23,17 +23,42 @@ from typing import Any, Dict
 
 REDACTED = "[redacted]"
 # rasa.utils.log_utils._anonymizer's keys (Rasa's list of keys that carry user data) and a few more.
-SENSITIVE_KEYS = frozenset({
-    "text", "response_text", "user_text", "slot_values", "parse_data_text", "parse_data_entities",
-    "prediction_events", "tracker_latest_message", "prefilled_slots", "message", "response",
-    "slot_candidates", "rasa_event", "rasa_events", "tracker_states", "current_states", "old_states",
-    "successes", "current_entity", "next_entity", "states", "entity", "token_text", "user_message",
-    "json_message", "parse_data", "metadata", "entities", "slots",
-})
+SENSITIVE_KEYS = frozenset(
+    {
+        "text",
+        "response_text",
+        "user_text",
+        "slot_values",
+        "parse_data_text",
+        "parse_data_entities",
+        "prediction_events",
+        "tracker_latest_message",
+        "prefilled_slots",
+        "message",
+        "response",
+        "slot_candidates",
+        "rasa_event",
+        "rasa_events",
+        "tracker_states",
+        "current_states",
+        "old_states",
+        "successes",
+        "current_entity",
+        "next_entity",
+        "states",
+        "entity",
+        "token_text",
+        "user_message",
+        "json_message",
+        "parse_data",
+        "metadata",
+        "entities",
+        "slots",
+    }
+)
 _UNPACK_WARNING = re.compile(r"Failed to parse arguments in line ")
 _UNPACK_REPLACEMENT = (
-    "A user message starting with '/' could not be read as an intent; it is handled as text "
-    f"(message text {REDACTED})."
+    f"A user message starting with '/' could not be read as an intent; it is handled as text (message text {REDACTED})."
 )
 
 _installed = False

@@ -58,10 +58,13 @@ def next_safety_action(tracker: DialogueStateTracker) -> Optional[str]:
 
     if intent in SAFETY_RESPONSES:
         first = SAFETY_RESPONSES[intent]
-    elif intent in BLOCKED_AFTER_ALARM and (tracker.get_slot(ALARM_SLOT) or any(
-        isinstance(e, UserUttered) and e.intent.get("name") in SAFETY_RESPONSES and e.intent.get("name") != "crisis"
-        for e in events[:last_user]
-    )):
+    elif intent in BLOCKED_AFTER_ALARM and (
+        tracker.get_slot(ALARM_SLOT)
+        or any(
+            isinstance(e, UserUttered) and e.intent.get("name") in SAFETY_RESPONSES and e.intent.get("name") != "crisis"
+            for e in events[:last_user]
+        )
+    ):
         first = REMINDER_RESPONSE
     else:
         return None
@@ -91,7 +94,10 @@ class SafetyNetPolicy(Policy):
         return self._resource
 
     def predict_action_probabilities(
-        self, tracker: DialogueStateTracker, domain: Domain, rule_only_data: Optional[Dict[str, Any]] = None,
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Optional[Dict[str, Any]] = None,
         **kwargs: Any,
     ) -> PolicyPrediction:
         probabilities = self._default_predictions(domain)

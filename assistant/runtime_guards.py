@@ -54,8 +54,9 @@ def current_turn() -> Optional[Turn]:
     return _TURN.get()
 
 
-async def render_response(nlg: Any, domain: Any, name: str, fallback_text: str, sender_id: str,
-                          channel_name: Optional[str]) -> Dict[str, Any]:
+async def render_response(
+    nlg: Any, domain: Any, name: str, fallback_text: str, sender_id: str, channel_name: Optional[str]
+) -> Dict[str, Any]:
     """The domain response `name` as a bot message, or `fallback_text` when the domain lacks it."""
     from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -159,7 +160,11 @@ def install() -> None:
             if isinstance(channel, CollectingOutputChannel):
                 channel.messages.clear()  # answers of a turn that was not stored are withdrawn
             apology = await render_response(
-                self.nlg, self.domain, STORAGE_RESPONSE, STORAGE_FALLBACK_TEXT, message.sender_id,
+                self.nlg,
+                self.domain,
+                STORAGE_RESPONSE,
+                STORAGE_FALLBACK_TEXT,
+                message.sender_id,
                 channel.name() if channel else None,
             )
             if channel is not None:

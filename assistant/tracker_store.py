@@ -138,8 +138,15 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         TrackerStore.__init__(self, domain, event_broker, **kwargs)
 
     @staticmethod
-    def _url(dialect: str, host: Optional[str], port: Optional[int], database: str, username: Optional[str],
-             password: Optional[str], query: Optional[Dict]) -> sa.engine.URL:
+    def _url(
+        dialect: str,
+        host: Optional[str],
+        port: Optional[int],
+        database: str,
+        username: Optional[str],
+        password: Optional[str],
+        query: Optional[Dict],
+    ) -> sa.engine.URL:
         """Like SQLTrackerStore.get_db_url: `host` may also be a whole URL, or "host:port"."""
         if host and "://" in host:
             return sa.engine.make_url(host)
@@ -148,8 +155,9 @@ class StrictSQLTrackerStore(SQLTrackerStore):
             port = parsed.port or port
             host = parsed.hostname or host
         # Empty values (e.g. an unset password from the environment) mean "none".
-        return sa.engine.URL.create(dialect, username or None, password or None, host, port, database=database,
-                                    query=query or {})
+        return sa.engine.URL.create(
+            dialect, username or None, password or None, host, port, database=database, query=query or {}
+        )
 
     @staticmethod
     def _create_engine(url: sa.engine.URL, connect_timeout: int) -> sa.engine.Engine:

@@ -84,8 +84,9 @@ class DemoPage(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         page = Blueprint("demo_page", __name__)
         if not (self.directory / WIDGET_BUNDLE).is_file():
-            logger.warning("demo page: %s is missing, run `make setup` (npm ci in web/)",
-                           self.directory / WIDGET_BUNDLE)
+            logger.warning(
+                "demo page: %s is missing, run `make setup` (npm ci in web/)", self.directory / WIDGET_BUNDLE
+            )
 
         async def send(name: str) -> HTTPResponse:
             relative, content_type = FILES[name]

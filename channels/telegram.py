@@ -65,8 +65,22 @@ ONLY_TEXT_RESPONSE = "utter_only_text"
 GREETING_PAYLOAD = "/greet"
 COMMAND_AS_GREETING = re.compile(r"^/(start|help)(@\w+)?(\s.*)?$", re.DOTALL)
 # Message fields of content the assistant cannot read. Service messages (members joining, pins...) get no reply.
-NON_TEXT_FIELDS = ("photo", "sticker", "voice", "audio", "video", "video_note", "animation", "document",
-                   "location", "venue", "contact", "poll", "dice", "story")
+NON_TEXT_FIELDS = (
+    "photo",
+    "sticker",
+    "voice",
+    "audio",
+    "video",
+    "video_note",
+    "animation",
+    "document",
+    "location",
+    "venue",
+    "contact",
+    "poll",
+    "dice",
+    "story",
+)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 
 
@@ -76,14 +90,19 @@ class TelegramConfigurationError(RasaException):
 
 # ---- long answers ------------------------------------------------------------------------------------------------
 
+
 def telegram_length(text: str) -> int:
     """The length Telegram counts: UTF-16 code units."""
     return len(text.encode("utf-16-le")) // 2
 
 
 # (how to split, how the pieces were joined): paragraphs, lines, sentences, words.
-_SPLITS = [(re.compile(r"\n\s*\n"), "\n\n"), (re.compile(r"\n"), "\n"), (re.compile(r"(?<=[.!?:;])\s+"), " "),
-           (re.compile(r"\s+"), " ")]
+_SPLITS = [
+    (re.compile(r"\n\s*\n"), "\n\n"),
+    (re.compile(r"\n"), "\n"),
+    (re.compile(r"(?<=[.!?:;])\s+"), " "),
+    (re.compile(r"\s+"), " "),
+]
 
 
 def split_message(text: str, limit: int = MESSAGE_LIMIT) -> List[str]:
@@ -137,6 +156,7 @@ def _hard_cut(text: str, limit: int) -> List[str]:
 
 
 # ---- button payloads -----------------------------------------------------------------------------------------------
+
 
 class CallbackPayloads:
     """Button payloads as Telegram callback_data (1-64 bytes), and back.
@@ -193,11 +213,13 @@ def domain_button_payloads(domain: Any) -> List[str]:
 
 # ---- output --------------------------------------------------------------------------------------------------------
 
+
 class TelegramOutput(RasaTelegramOutput):
     """Rasa's Telegram output with split long answers and inline keyboards within Telegram's limits."""
 
-    def __init__(self, access_token: Optional[str], api_url: Optional[str] = None,
-                 callbacks: Optional[CallbackPayloads] = None) -> None:
+    def __init__(
+        self, access_token: Optional[str], api_url: Optional[str] = None, callbacks: Optional[CallbackPayloads] = None
+    ) -> None:
         server = TelegramAPIServer.from_base(api_url) if api_url else TELEGRAM_PRODUCTION
         Bot.__init__(self, access_token, server=server)
         self.callbacks = callbacks if callbacks is not None else CallbackPayloads()
@@ -206,8 +228,7 @@ class TelegramOutput(RasaTelegramOutput):
         for part in split_message(text):
             await self.send_message(recipient_id, part)
 
-    def keyboard(self, buttons: List[Dict[str, Any]], button_type: Optional[str] = "vertical"
-                 ) -> InlineKeyboardMarkup:
+    def keyboard(self, buttons: List[Dict[str, Any]], button_type: Optional[str] = "vertical") -> InlineKeyboardMarkup:
         """An inline keyboard: one button per row (`vertical`, the default) or all in one row (`inline`)."""
         markup = InlineKeyboardMarkup()
         row = []
@@ -216,8 +237,11 @@ class TelegramOutput(RasaTelegramOutput):
             if button.get("url"):
                 row.append(InlineKeyboardButton(title, url=button["url"]))
             else:
-                row.append(InlineKeyboardButton(title, callback_data=self.callbacks.data_for(
-                    str(button.get("payload") or title))))
+                row.append(
+                    InlineKeyboardButton(
+                        title, callback_data=self.callbacks.data_for(str(button.get("payload") or title))
+                    )
+                )
         if button_type == "inline":
             markup.row(*row)
         else:
@@ -225,8 +249,14 @@ class TelegramOutput(RasaTelegramOutput):
                 markup.row(item)
         return markup
 
-    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: List[Dict[str, Any]],
-                                     button_type: Optional[str] = "vertical", **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self,
+        recipient_id: str,
+        text: str,
+        buttons: List[Dict[str, Any]],
+        button_type: Optional[str] = "vertical",
+        **kwargs: Any,
+    ) -> None:
         parts = split_message(text) or ["…"]
         for part in parts[:-1]:
             await self.send_message(recipient_id, part)
@@ -238,6 +268,7 @@ class TelegramOutput(RasaTelegramOutput):
 
 # ---- input ---------------------------------------------------------------------------------------------------------
 
+
 class TelegramInput(RasaTelegramInput):
     """Rasa's Telegram input channel with the webhook secret checked and the additions listed above."""
 
@@ -245,21 +276,35 @@ class TelegramInput(RasaTelegramInput):
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
         if not credentials:
             cls.raise_missing_credentials_exception()
-        missing = [key for key in ("access_token", "verify", "webhook_url", "secret_token")
-                   if not str(credentials.get(key) or "").strip()]
+        missing = [
+            key
+            for key in ("access_token", "verify", "webhook_url", "secret_token")
+            if not str(credentials.get(key) or "").strip()
+        ]
         if missing:
             raise TelegramConfigurationError(f"telegram: missing credentials: {', '.join(missing)}")
-        return cls(str(credentials["access_token"]).strip(), str(credentials["verify"]).strip(),
-                   str(credentials["webhook_url"]).strip(), secret_token=str(credentials["secret_token"]).strip(),
-                   api_url=(str(credentials.get("api_url") or "").strip() or None))
+        return cls(
+            str(credentials["access_token"]).strip(),
+            str(credentials["verify"]).strip(),
+            str(credentials["webhook_url"]).strip(),
+            secret_token=str(credentials["secret_token"]).strip(),
+            api_url=(str(credentials.get("api_url") or "").strip() or None),
+        )
 
-    def __init__(self, access_token: Optional[str], verify: Optional[str], webhook_url: Optional[str],
-                 debug_mode: bool = False, secret_token: Optional[str] = None,
-                 api_url: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        access_token: Optional[str],
+        verify: Optional[str],
+        webhook_url: Optional[str],
+        debug_mode: bool = False,
+        secret_token: Optional[str] = None,
+        api_url: Optional[str] = None,
+    ) -> None:
         super().__init__(access_token, verify, webhook_url, debug_mode)
         if not secret_token or not SECRET_FORMAT.match(secret_token):
             raise TelegramConfigurationError(
-                "telegram: secret_token must be 1-256 characters from A-Z, a-z, 0-9, _ and -")
+                "telegram: secret_token must be 1-256 characters from A-Z, a-z, 0-9, _ and -"
+            )
         self.secret_token = secret_token
         self.api_url = api_url
         self.verify = (verify or "").lstrip("@")
@@ -279,9 +324,16 @@ class TelegramInput(RasaTelegramInput):
             me = await bot.get_me()
             if (me.username or "").lower() != self.verify.lower():
                 raise TelegramConfigurationError(
-                    f"telegram: the token belongs to @{me.username}, not to @{self.verify} (TELEGRAM_BOT_NAME)")
-            await bot.request("setWebhook", {"url": self.webhook_url, "secret_token": self.secret_token,
-                                             "allowed_updates": json.dumps(ALLOWED_UPDATES)})
+                    f"telegram: the token belongs to @{me.username}, not to @{self.verify} (TELEGRAM_BOT_NAME)"
+                )
+            await bot.request(
+                "setWebhook",
+                {
+                    "url": self.webhook_url,
+                    "secret_token": self.secret_token,
+                    "allowed_updates": json.dumps(ALLOWED_UPDATES),
+                },
+            )
         except TelegramAPIError as error:
             raise TelegramConfigurationError(f"telegram: setting the webhook failed: {error}") from error
         finally:
@@ -335,8 +387,13 @@ class TelegramInput(RasaTelegramInput):
 
         return telegram_webhook
 
-    async def handle_update(self, update: Dict[str, Any], request: Request, out_channel: TelegramOutput,
-                            on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+    async def handle_update(
+        self,
+        update: Dict[str, Any],
+        request: Request,
+        out_channel: TelegramOutput,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
         agent = getattr(request.app.ctx, "agent", None)
         callback = update.get("callback_query")
         if isinstance(callback, dict):
@@ -356,11 +413,11 @@ class TelegramInput(RasaTelegramInput):
         chat_id = (msg.get("chat") or {}).get("id")
         if chat_id is None or text is None:
             return
-        await on_new_message(UserMessage(text, out_channel, str(chat_id), input_channel=self.name(),
-                                         metadata=self.get_metadata(request)))
+        await on_new_message(
+            UserMessage(text, out_channel, str(chat_id), input_channel=self.name(), metadata=self.get_metadata(request))
+        )
 
-    async def callback_text(self, callback: Dict[str, Any], agent: Any, out_channel: TelegramOutput
-                            ) -> Optional[str]:
+    async def callback_text(self, callback: Dict[str, Any], agent: Any, out_channel: TelegramOutput) -> Optional[str]:
         """The payload of a pressed inline button (and stop the button's spinner in the client)."""
         if callback.get("id"):
             try:
@@ -388,8 +445,10 @@ class TelegramInput(RasaTelegramInput):
         if chat_id is None or agent is None:
             return
         if ONLY_TEXT_RESPONSE not in (getattr(agent.domain, "responses", None) or {}):
-            logger.error(f"telegram: the domain has no response {ONLY_TEXT_RESPONSE}: a photo, sticker or voice "
-                         "message goes unanswered")
+            logger.error(
+                f"telegram: the domain has no response {ONLY_TEXT_RESPONSE}: a photo, sticker or voice "
+                "message goes unanswered"
+            )
             return
         sender_id = str(chat_id)
         async with agent.lock_store.lock(sender_id):

@@ -42,9 +42,13 @@ async def warm_up(agent: Any) -> float:
     for text in WARM_UP_TEXTS:
         parse_data = await processor.parse_message(UserMessage(text, sender_id="warm-up"))
         tracker = DialogueStateTracker.from_events(
-            "warm-up", [ActionExecuted(ACTION_LISTEN_NAME), UserUttered(text, parse_data["intent"],
-                                                                         parse_data["entities"], parse_data)],
-            slots=agent.domain.slots)
+            "warm-up",
+            [
+                ActionExecuted(ACTION_LISTEN_NAME),
+                UserUttered(text, parse_data["intent"], parse_data["entities"], parse_data),
+            ],
+            slots=agent.domain.slots,
+        )
         processor.predict_next_with_tracker(tracker)
     return time.perf_counter() - started
 

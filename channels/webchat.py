@@ -51,12 +51,20 @@ def parse_origins(value: Union[None, str, Iterable[str]]) -> Optional[List[str]]
         if "*" in item:
             raise OriginConfigurationError(
                 "socketio: cors_allowed_origins may not contain '*': name the page's origin, "
-                "e.g. https://www.example-shop.nl")
+                "e.g. https://www.example-shop.nl"
+            )
         parts = urlsplit(item)
-        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") \
-                or parts.query or parts.fragment or parts.username:
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or parts.path not in ("", "/")
+            or parts.query
+            or parts.fragment
+            or parts.username
+        ):
             raise OriginConfigurationError(
-                f"socketio: {item!r} is not an origin (scheme://host[:port], without a path)")
+                f"socketio: {item!r} is not an origin (scheme://host[:port], without a path)"
+            )
         origins.append(f"{parts.scheme}://{parts.netloc}".lower())
     return origins or None
 
@@ -64,8 +72,7 @@ def parse_origins(value: Union[None, str, Iterable[str]]) -> Optional[List[str]]
 class SocketIOInput(RasaSocketIOInput):
     """Rasa's socket.io input channel with configured CORS origins and an awaited room join."""
 
-    def __init__(self, *args: Any, cors_allowed_origins: Union[None, str, List[str]] = None,
-                 **kwargs: Any) -> None:
+    def __init__(self, *args: Any, cors_allowed_origins: Union[None, str, List[str]] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.cors_allowed_origins = parse_origins(cors_allowed_origins)
 

@@ -55,8 +55,13 @@ from evaluate import (  # noqa: E402  (scripts/ is not a package)
 )
 
 SYSTEM_TITLES = {"ours": "ours", "rasa_default": "rasa init default", "ours_2workers_redis": "ours, 2 workers+Redis"}
-TARGETS = {"realistic_p95_ms": 100, "realistic_p99_ms": 250, "capacity_msgs_per_s": 40, "first_answer_ms": 150,
-           "training_s": 180}
+TARGETS = {
+    "realistic_p95_ms": 100,
+    "realistic_p99_ms": 250,
+    "capacity_msgs_per_s": 40,
+    "first_answer_ms": 150,
+    "training_s": 180,
+}
 
 # ---- conversations -----------------------------------------------------------------------------
 
@@ -92,12 +97,19 @@ def conversation(rng: random.Random) -> List[Turn]:
         first, second = rng.sample(FAQ_QUESTIONS, 2)
         return [Turn("hallo"), Turn(first), Turn(second), Turn("bedankt!"), Turn("doei")]
     if kind < 0.8:
-        return [Turn("welke oefeningen kan ik doen?"), Turn("een week of drie"), Turn("nee alleen in mijn rug"),
-                Turn("5"), Turn("nee"), Turn("dank je wel")]
+        return [
+            Turn("welke oefeningen kan ik doen?"),
+            Turn("een week of drie"),
+            Turn("nee alleen in mijn rug"),
+            Turn("5"),
+            Turn("nee"),
+            Turn("dank je wel"),
+        ]
     return [Turn("goeiemiddag"), Turn(rng.choice(RED_FLAGS), expect=("112", "huisarts")), Turn("oké, dank je")]
 
 
 # ---- the load generator ------------------------------------------------------------------------
+
 
 @dataclass
 class Results:
@@ -112,12 +124,20 @@ class Results:
     def summary(self) -> Dict[str, Any]:
         lat = sorted(self.latencies_ms)
         elapsed = max(self.finished - self.started, 1e-9)
-        return {"messages": len(lat), "errors": self.errors, "error_samples": self.error_samples[:5],
-                "unexpected_replies": self.unexpected, "conversations": self.conversations,
-                "seconds": round(elapsed, 2), "msgs_per_s": round(len(lat) / elapsed, 2),
-                "p50_ms": pct(lat, 50), "p95_ms": pct(lat, 95), "p99_ms": pct(lat, 99),
-                "max_ms": round(lat[-1], 1) if lat else None,
-                "mean_ms": round(statistics.mean(lat), 1) if lat else None}
+        return {
+            "messages": len(lat),
+            "errors": self.errors,
+            "error_samples": self.error_samples[:5],
+            "unexpected_replies": self.unexpected,
+            "conversations": self.conversations,
+            "seconds": round(elapsed, 2),
+            "msgs_per_s": round(len(lat) / elapsed, 2),
+            "p50_ms": pct(lat, 50),
+            "p95_ms": pct(lat, 95),
+            "p99_ms": pct(lat, 99),
+            "max_ms": round(lat[-1], 1) if lat else None,
+            "mean_ms": round(statistics.mean(lat), 1) if lat else None,
+        }
 
 
 def pct(sorted_values: Sequence[float], q: float) -> Optional[float]:
@@ -134,8 +154,9 @@ async def send(session, url: str, sender: str, turn: Turn, results: Results, tim
 
     started = time.perf_counter()
     try:
-        async with session.post(url, json={"sender": sender, "message": turn.text},
-                                timeout=aiohttp.ClientTimeout(total=timeout)) as response:
+        async with session.post(
+            url, json={"sender": sender, "message": turn.text}, timeout=aiohttp.ClientTimeout(total=timeout)
+        ) as response:
             body = await response.json(content_type=None)
             status = response.status
     except Exception as error:  # noqa: BLE001 - every failure is an error of the run
@@ -154,8 +175,16 @@ async def send(session, url: str, sender: str, turn: Turn, results: Results, tim
             results.unexpected += 1
 
 
-async def run_load(url: str, concurrency: int, seconds: float, max_messages: int, think: Optional[Sequence[float]],
-                   seed: int, timeout: float = 30.0, stagger: float = 0.0) -> Dict[str, Any]:
+async def run_load(
+    url: str,
+    concurrency: int,
+    seconds: float,
+    max_messages: int,
+    think: Optional[Sequence[float]],
+    seed: int,
+    timeout: float = 30.0,
+    stagger: float = 0.0,
+) -> Dict[str, Any]:
     """`concurrency` visitors, each running conversations until `seconds` or `max_messages` is reached.
 
     think=None: closed loop, the next message right after the reply; think=(lo, hi): a uniform pause.
@@ -201,6 +230,7 @@ def load_in_subprocess(url: str, **kwargs: Any) -> Dict[str, Any]:
 
 
 # ---- serving -----------------------------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -252,20 +282,37 @@ def _cmdline(pid: int) -> str:
 class Served:
     """One bot served by scripts/run.sh (or, for the workers experiment, by an equivalent command)."""
 
-    def __init__(self, model: Path, workdir: Path, env_extra: Optional[Dict[str, str]] = None,
-                 command: Optional[List[str]] = None):
+    def __init__(
+        self,
+        model: Path,
+        workdir: Path,
+        env_extra: Optional[Dict[str, str]] = None,
+        command: Optional[List[str]] = None,
+    ):
         self.port, self.action_port, self.token = free_port(), free_port(), uuid.uuid4().hex
         self.url = f"http://127.0.0.1:{self.port}"
         self.webhook = f"{self.url}/webhooks/rest/webhook"
         self.log_path = workdir / f"run-{model.stem.split('.')[0]}-{self.port}.log"
-        env = dict(rasa_env(), RASA_PORT=str(self.port), ACTION_PORT=str(self.action_port),
-                   RASA_AUTH_TOKEN=self.token, TRACKER_DB=str(workdir / f"tracker-{self.port}.db"), MODEL=str(model))
+        env = dict(
+            rasa_env(),
+            RASA_PORT=str(self.port),
+            ACTION_PORT=str(self.action_port),
+            RASA_AUTH_TOKEN=self.token,
+            TRACKER_DB=str(workdir / f"tracker-{self.port}.db"),
+            MODEL=str(model),
+        )
         env.update(env_extra or {})
         self.env = env
         self.log = open(self.log_path, "w")
         self.started = time.perf_counter()
-        self.process = subprocess.Popen(command or [str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env,
-                                        stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(
+            command or [str(ROOT / "scripts" / "run.sh")],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.peak_kb: Dict[str, int] = {"rasa": 0, "actions": 0}
         self._stop = threading.Event()
         self._sampler = threading.Thread(target=self._sample, daemon=True)
@@ -313,8 +360,9 @@ class Served:
         import requests
 
         started = time.perf_counter()
-        response = requests.post(self.webhook, json={"sender": sender or f"bench-{uuid.uuid4().hex[:12]}",
-                                                     "message": text}, timeout=60)
+        response = requests.post(
+            self.webhook, json={"sender": sender or f"bench-{uuid.uuid4().hex[:12]}", "message": text}, timeout=60
+        )
         elapsed = 1000 * (time.perf_counter() - started)
         response.raise_for_status()
         if not response.json():
@@ -363,23 +411,32 @@ def model_load_probe(model: Path) -> Dict[str, Any]:
 
     The first parse and the first turn after load show what a visitor pays when the model is not warmed up.
     """
-    result = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c", LOAD_PROBE, str(model)], cwd=ROOT,
-                            env=rasa_env(), capture_output=True, text=True)
+    result = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "-c", LOAD_PROBE, str(model)],
+        cwd=ROOT,
+        env=rasa_env(),
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         return {"error": result.stderr[-500:]}
     data = json.loads(result.stdout.strip().splitlines()[-1])
-    return {"import_s": round(data["import_s"], 2), "model_load_s": round(data["model_load_s"], 2),
-            "first_parse_ms": round(data["parse_ms"][0], 1),
-            "next_parses_ms": [round(x, 1) for x in data["parse_ms"][1:]],
-            "first_turn_ms": round(data["turn_ms"][0], 1),
-            "next_turns_ms": [round(x, 1) for x in data["turn_ms"][1:]]}
+    return {
+        "import_s": round(data["import_s"], 2),
+        "model_load_s": round(data["model_load_s"], 2),
+        "first_parse_ms": round(data["parse_ms"][0], 1),
+        "next_parses_ms": [round(x, 1) for x in data["parse_ms"][1:]],
+        "first_turn_ms": round(data["turn_ms"][0], 1),
+        "next_turns_ms": [round(x, 1) for x in data["turn_ms"][1:]],
+    }
 
 
 def timed_training(system: str) -> Dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-train-") as tmp:
         started = time.perf_counter()
-        result = subprocess.run(train_command(system, Path(tmp), force=True), cwd=ROOT, env=rasa_env(),
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            train_command(system, Path(tmp), force=True), cwd=ROOT, env=rasa_env(), capture_output=True, text=True
+        )
         seconds = time.perf_counter() - started
     if result.returncode != 0:
         return {"error": (result.stdout + result.stderr)[-500:]}
@@ -392,9 +449,25 @@ def py_spy_record(pid: int, seconds: float, path: Path, rate: int = 100) -> Opti
     if not Path(binary).exists():
         print("    (py-spy not installed: pip install py-spy; no profile)")
         return None
-    subprocess.Popen([binary, "record", "--pid", str(pid), "--duration", str(int(seconds)), "--rate", str(rate),
-                      "--format", "raw", "--output", str(path), "--nonblocking"],
-                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.Popen(
+        [
+            binary,
+            "record",
+            "--pid",
+            str(pid),
+            "--duration",
+            str(int(seconds)),
+            "--rate",
+            str(rate),
+            "--format",
+            "raw",
+            "--output",
+            str(path),
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return path
 
 
@@ -424,8 +497,18 @@ def top_frames(raw: Path, limit: int = 15) -> List[Dict[str, Any]]:
         for frame in set(frames):
             inclusive[frame] = inclusive.get(frame, 0) + n
     hottest = sorted(own.items(), key=lambda kv: -kv[1])[:limit]
-    return [{"frame": frame, "self_pct": round(100 * n / total, 1),
-             "inclusive_pct": round(100 * inclusive[frame] / total, 1)} for frame, n in hottest] if total else []
+    return (
+        [
+            {
+                "frame": frame,
+                "self_pct": round(100 * n / total, 1),
+                "inclusive_pct": round(100 * inclusive[frame] / total, 1),
+            }
+            for frame, n in hottest
+        ]
+        if total
+        else []
+    )
 
 
 def inclusive_share(raw: Path, needles: Dict[str, str]) -> Dict[str, Any]:
@@ -462,8 +545,9 @@ PROFILE_NEEDLES = {
 }
 
 
-def bench_system(name: str, model: Path, args, workdir: Path, env_extra=None, command=None,
-                 profile: bool = False) -> Dict[str, Any]:
+def bench_system(
+    name: str, model: Path, args, workdir: Path, env_extra=None, command=None, profile: bool = False
+) -> Dict[str, Any]:
     print(f"==> {SYSTEM_TITLES[name]}: starting {model.relative_to(ROOT)} as `make run` does")
     served = Served(model, workdir, env_extra, command)
     out: Dict[str, Any] = {"model": str(model.relative_to(ROOT))}
@@ -471,43 +555,69 @@ def bench_system(name: str, model: Path, args, workdir: Path, env_extra=None, co
         out["ready_s"] = round(served.wait_ready(), 2)
         first_profile = None
         if profile:  # what the first visitor pays for: py-spy at a high rate around the first message
-            first_profile = py_spy_record(served.roles()["rasa"][0], 4, args.out_path / f"profile_{name}_first.txt",
-                                          rate=1000)
+            first_profile = py_spy_record(
+                served.roles()["rasa"][0], 4, args.out_path / f"profile_{name}_first.txt", rate=1000
+            )
             time.sleep(1.5)
         first = served.say(FAQ_QUESTIONS[0])
         if first_profile is not None:
             time.sleep(4)
             if first_profile.exists():
-                out["profile_first_answer"] = {"file": first_profile.name, "top_self": top_frames(first_profile),
-                                               "inclusive_pct": inclusive_share(first_profile, PROFILE_NEEDLES)}
+                out["profile_first_answer"] = {
+                    "file": first_profile.name,
+                    "top_self": top_frames(first_profile),
+                    "inclusive_pct": inclusive_share(first_profile, PROFILE_NEEDLES),
+                }
         out["first_answer_ms"] = round(first, 1)
         out["next_answers_ms"] = [round(served.say(text), 1) for text in FAQ_QUESTIONS[1:4]]
-        print(f"    ready after {out['ready_s']:.1f} s; first answer {first:.0f} ms, then "
-              f"{', '.join(f'{x:.0f}' for x in out['next_answers_ms'])} ms")
+        print(
+            f"    ready after {out['ready_s']:.1f} s; first answer {first:.0f} ms, then "
+            f"{', '.join(f'{x:.0f}' for x in out['next_answers_ms'])} ms"
+        )
         out["capacity"] = []
         for level in args.levels:
             raw = None
             if profile and level == args.profile_level:
                 pid = served.roles()["rasa"][0]
                 raw = py_spy_record(pid, min(args.level_seconds, 30), args.out_path / f"profile_{name}_c{level}.txt")
-            result = load_in_subprocess(served.webhook, concurrency=level, seconds=args.level_seconds,
-                                        max_messages=args.level_max_messages, think=None, seed=level)
+            result = load_in_subprocess(
+                served.webhook,
+                concurrency=level,
+                seconds=args.level_seconds,
+                max_messages=args.level_max_messages,
+                think=None,
+                seed=level,
+            )
             out["capacity"].append(result)
-            print(f"    capacity c={level:<3d} {result['msgs_per_s']:6.1f} msg/s  p50 {result['p50_ms']} "
-                  f"p95 {result['p95_ms']} p99 {result['p99_ms']} ms  errors {result['errors']} "
-                  f"({result['messages']} msgs)")
+            print(
+                f"    capacity c={level:<3d} {result['msgs_per_s']:6.1f} msg/s  p50 {result['p50_ms']} "
+                f"p95 {result['p95_ms']} p99 {result['p99_ms']} ms  errors {result['errors']} "
+                f"({result['messages']} msgs)"
+            )
             if raw is not None:
                 time.sleep(2)
                 if raw.exists():
-                    out["profile"] = {"concurrency": level, "file": raw.name, "top_self": top_frames(raw),
-                                      "inclusive_pct": inclusive_share(raw, PROFILE_NEEDLES)}
-        result = load_in_subprocess(served.webhook, concurrency=args.visitors, seconds=args.realistic_seconds,
-                                    max_messages=args.realistic_max_messages, think=args.think, seed=7,
-                                    stagger=args.think[1])
+                    out["profile"] = {
+                        "concurrency": level,
+                        "file": raw.name,
+                        "top_self": top_frames(raw),
+                        "inclusive_pct": inclusive_share(raw, PROFILE_NEEDLES),
+                    }
+        result = load_in_subprocess(
+            served.webhook,
+            concurrency=args.visitors,
+            seconds=args.realistic_seconds,
+            max_messages=args.realistic_max_messages,
+            think=args.think,
+            seed=7,
+            stagger=args.think[1],
+        )
         out["realistic"] = result
-        print(f"    realistic {args.visitors} visitors, think {args.think[0]}-{args.think[1]} s: "
-              f"p50 {result['p50_ms']} p95 {result['p95_ms']} p99 {result['p99_ms']} ms, "
-              f"{result['messages']} msgs, errors {result['errors']}")
+        print(
+            f"    realistic {args.visitors} visitors, think {args.think[0]}-{args.think[1]} s: "
+            f"p50 {result['p50_ms']} p95 {result['p95_ms']} p99 {result['p99_ms']} ms, "
+            f"{result['messages']} msgs, errors {result['errors']}"
+        )
     finally:
         served.stop()
     out["peak_rss_mb"] = {role: round(kb / 1024, 1) for role, kb in served.peak_kb.items()}
@@ -527,14 +637,22 @@ def workers_experiment(args, workdir: Path) -> Optional[Dict[str, Any]]:
         print("    (redis-server not found: workers experiment skipped)")
         return None
     redis_port = free_port()
-    redis_process = subprocess.Popen([redis, "--port", str(redis_port), "--save", "", "--appendonly", "no"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    redis_process = subprocess.Popen(
+        [redis, "--port", str(redis_port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     endpoints = workdir / "endpoints-redis.yml"
     base = Path(args.endpoints).resolve() if args.endpoints else ROOT / "endpoints.yml"
     endpoints.write_text(base.read_text() + f"\nlock_store:\n  type: redis\n  url: 127.0.0.1\n  port: {redis_port}\n")
     try:
-        return bench_system("ours_2workers_redis", OURS_MODEL, args, workdir,
-                            env_extra={"SANIC_WORKERS": "2", **endpoints_env(str(endpoints))})
+        return bench_system(
+            "ours_2workers_redis",
+            OURS_MODEL,
+            args,
+            workdir,
+            env_extra={"SANIC_WORKERS": "2", **endpoints_env(str(endpoints))},
+        )
     except Exception as error:  # noqa: BLE001 - an experiment must not lose the main results
         print(f"    workers experiment failed: {error}")
         return {"error": str(error)[-2000:]}
@@ -544,6 +662,7 @@ def workers_experiment(args, workdir: Path) -> Optional[Dict[str, Any]]:
 
 
 # ---- report ------------------------------------------------------------------------------------
+
 
 def _v(value: Any, unit: str = "") -> str:
     return "–" if value is None else f"{value}{unit}"
@@ -559,29 +678,55 @@ def summary_lines(report: Dict[str, Any]) -> List[str]:
 
     for i, level in enumerate(report["settings"]["levels"]):
         row(f"capacity c={level}: msg/s", [_v(systems[n]["capacity"][i]["msgs_per_s"]) for n in names])
-        row(f"capacity c={level}: p50 / p95 / p99 ms", [
-            f"{systems[n]['capacity'][i]['p50_ms']} / {systems[n]['capacity'][i]['p95_ms']} / "
-            f"{systems[n]['capacity'][i]['p99_ms']}" for n in names])
+        row(
+            f"capacity c={level}: p50 / p95 / p99 ms",
+            [
+                f"{systems[n]['capacity'][i]['p50_ms']} / {systems[n]['capacity'][i]['p95_ms']} / "
+                f"{systems[n]['capacity'][i]['p99_ms']}"
+                for n in names
+            ],
+        )
         counts = [systems[n]["capacity"][i] for n in names]
         row(f"capacity c={level}: errors", [f"{c['errors']} of {c['messages'] + c['errors']}" for c in counts])
     s = report["settings"]
-    row(f"realistic {s['visitors']} visitors (think {s['think'][0]}–{s['think'][1]} s): p50 / p95 / p99 ms",
-        [f"{systems[n]['realistic']['p50_ms']} / {systems[n]['realistic']['p95_ms']} / "
-         f"{systems[n]['realistic']['p99_ms']}" for n in names])
-    row("realistic: messages, errors", [f"{systems[n]['realistic']['messages']}, {systems[n]['realistic']['errors']}"
-                                        for n in names])
-    row("red-flag replies without 112/huisarts (all loads)",
-        [str(sum(c["unexpected_replies"] for c in systems[n]["capacity"] + [systems[n]["realistic"]])) for n in names])
+    row(
+        f"realistic {s['visitors']} visitors (think {s['think'][0]}–{s['think'][1]} s): p50 / p95 / p99 ms",
+        [
+            f"{systems[n]['realistic']['p50_ms']} / {systems[n]['realistic']['p95_ms']} / "
+            f"{systems[n]['realistic']['p99_ms']}"
+            for n in names
+        ],
+    )
+    row(
+        "realistic: messages, errors",
+        [f"{systems[n]['realistic']['messages']}, {systems[n]['realistic']['errors']}" for n in names],
+    )
+    row(
+        "red-flag replies without 112/huisarts (all loads)",
+        [str(sum(c["unexpected_replies"] for c in systems[n]["capacity"] + [systems[n]["realistic"]])) for n in names],
+    )
     row("start → ready (s)", [_v(systems[n].get("ready_s")) for n in names])
-    row("first answer after ready (ms); next three", [
-        f"{systems[n]['first_answer_ms']}; {', '.join(str(x) for x in systems[n]['next_answers_ms'])}" for n in names])
+    row(
+        "first answer after ready (ms); next three",
+        [f"{systems[n]['first_answer_ms']}; {', '.join(str(x) for x in systems[n]['next_answers_ms'])}" for n in names],
+    )
     row("model load, Agent.load (s)", [_v((systems[n].get("load_probe") or {}).get("model_load_s")) for n in names])
-    row("first / next NLU parse after load (ms)", [
-        f"{(systems[n].get('load_probe') or {}).get('first_parse_ms', '–')} / "
-        f"{', '.join(str(x) for x in (systems[n].get('load_probe') or {}).get('next_parses_ms', []))}" for n in names])
-    row("first / next whole turn after load, in process (ms)", [
-        f"{(systems[n].get('load_probe') or {}).get('first_turn_ms', '–')} / "
-        f"{', '.join(str(x) for x in (systems[n].get('load_probe') or {}).get('next_turns_ms', []))}" for n in names])
+    row(
+        "first / next NLU parse after load (ms)",
+        [
+            f"{(systems[n].get('load_probe') or {}).get('first_parse_ms', '–')} / "
+            f"{', '.join(str(x) for x in (systems[n].get('load_probe') or {}).get('next_parses_ms', []))}"
+            for n in names
+        ],
+    )
+    row(
+        "first / next whole turn after load, in process (ms)",
+        [
+            f"{(systems[n].get('load_probe') or {}).get('first_turn_ms', '–')} / "
+            f"{', '.join(str(x) for x in (systems[n].get('load_probe') or {}).get('next_turns_ms', []))}"
+            for n in names
+        ],
+    )
     row("training (s)", [_v((systems[n].get("training") or {}).get("seconds")) for n in names])
     row("peak RSS Rasa server (MB)", [_v(systems[n]["peak_rss_mb"]["rasa"]) for n in names])
     row("peak RSS action server (MB)", [_v(systems[n]["peak_rss_mb"]["actions"]) for n in names])
@@ -617,8 +762,10 @@ def ratio_lines(report: Dict[str, Any]) -> List[str]:
     for i, level in enumerate(report["settings"]["levels"]):
         a, b = ours["capacity"][i], base["capacity"][i]
         if b["msgs_per_s"] and b["p95_ms"]:
-            lines.append(f"| capacity c={level}: throughput; p95 | {a['msgs_per_s'] / b['msgs_per_s']:.2f}; "
-                         f"{a['p95_ms'] / b['p95_ms']:.2f} |")
+            lines.append(
+                f"| capacity c={level}: throughput; p95 | {a['msgs_per_s'] / b['msgs_per_s']:.2f}; "
+                f"{a['p95_ms'] / b['p95_ms']:.2f} |"
+            )
     a, b = ours["realistic"], base["realistic"]
     if b["p95_ms"]:
         lines.append(f"| realistic: p50; p95 | {a['p50_ms'] / b['p50_ms']:.2f}; {a['p95_ms'] / b['p95_ms']:.2f} |")
@@ -638,10 +785,21 @@ def plot(report: Dict[str, Any], path: Path) -> None:
     levels = report["settings"]["levels"]
     for name, system in report["systems"].items():
         for key, color in colors.items():
-            left.plot(levels, [c[key] for c in system["capacity"]], styles.get(name, "-"), marker="o", color=color,
-                      label=f"{SYSTEM_TITLES[name]} {key[:-3]}")
-        right.plot(levels, [c["msgs_per_s"] for c in system["capacity"]], styles.get(name, "-"), marker="o",
-                   label=SYSTEM_TITLES[name])
+            left.plot(
+                levels,
+                [c[key] for c in system["capacity"]],
+                styles.get(name, "-"),
+                marker="o",
+                color=color,
+                label=f"{SYSTEM_TITLES[name]} {key[:-3]}",
+            )
+        right.plot(
+            levels,
+            [c["msgs_per_s"] for c in system["capacity"]],
+            styles.get(name, "-"),
+            marker="o",
+            label=SYSTEM_TITLES[name],
+        )
     left.set_xscale("log", base=2)
     left.set_yscale("log")
     left.set_xticks(levels)
@@ -667,6 +825,7 @@ def plot(report: Dict[str, Any], path: Path) -> None:
 
 # ---- main --------------------------------------------------------------------------------------
 
+
 def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="< 2 min: ours only, tiny counts, no training")
@@ -681,8 +840,9 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
     parser.add_argument("--skip-train", action="store_true", help="no timed training (use models/training_times.json)")
     parser.add_argument("--profile", action="store_true", help="py-spy profile of the Rasa server at --profile-level")
     parser.add_argument("--profile-level", type=int, default=16)
-    parser.add_argument("--workers-experiment", action="store_true",
-                        help="also ours with SANIC_WORKERS=2 and a Redis lock store")
+    parser.add_argument(
+        "--workers-experiment", action="store_true", help="also ours with SANIC_WORKERS=2 and a Redis lock store"
+    )
     parser.add_argument("--endpoints", help="serve with this endpoints file (run.sh's ENDPOINTS), not endpoints.yml")
     parser.add_argument("--out", default="reports/bench")
     parser.add_argument("--docs", default="docs/bench", help="where summary.md and bench.png are copied ('' = none)")
@@ -724,18 +884,33 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
         models["rasa_default"] = BASELINE_MODEL
 
     report: Dict[str, Any] = {
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
-        "machine_short": f"{os.cpu_count()} cores, shared", "smoke": args.smoke,
-        "settings": {"levels": args.levels, "level_seconds": args.level_seconds,
-                     "level_max_messages": args.level_max_messages, "visitors": args.visitors,
-                     "realistic_seconds": args.realistic_seconds, "think": args.think,
-                     "endpoints": args.endpoints or "endpoints.yml"},
-        "targets": TARGETS, "systems": {}}
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "machine_short": f"{os.cpu_count()} cores, shared",
+        "smoke": args.smoke,
+        "settings": {
+            "levels": args.levels,
+            "level_seconds": args.level_seconds,
+            "level_max_messages": args.level_max_messages,
+            "visitors": args.visitors,
+            "realistic_seconds": args.realistic_seconds,
+            "think": args.think,
+            "endpoints": args.endpoints or "endpoints.yml",
+        },
+        "targets": TARGETS,
+        "systems": {},
+    }
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         workdir = Path(tmp)
         for name, model in models.items():
-            system = bench_system(name, model, args, workdir, env_extra=endpoints_env(args.endpoints),
-                                  profile=args.profile and name == "ours")
+            system = bench_system(
+                name,
+                model,
+                args,
+                workdir,
+                env_extra=endpoints_env(args.endpoints),
+                profile=args.profile and name == "ours",
+            )
             if not args.smoke:
                 system["load_probe"] = model_load_probe(model)
             report["systems"][name] = system
@@ -766,12 +941,22 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
 
 
 def profile_lines(title: str, prof: Dict[str, Any]) -> List[str]:
-    lines = [f"### {title}", "", f"Busy samples: {prof['inclusive_pct']['busy_samples']} (the idle event loop left "
-             "out); a part's share counts every sample with that part anywhere in its stack.", "",
-             "| part | % of busy samples |", "|---|---:|"]
+    lines = [
+        f"### {title}",
+        "",
+        f"Busy samples: {prof['inclusive_pct']['busy_samples']} (the idle event loop left "
+        "out); a part's share counts every sample with that part anywhere in its stack.",
+        "",
+        "| part | % of busy samples |",
+        "|---|---:|",
+    ]
     lines += [f"| {k} | {v} |" for k, v in prof["inclusive_pct"]["shares_pct"].items() if not k.startswith("HTTP/")]
-    lines += ["", "Hottest functions (self time): " + "; ".join(
-        f"`{f['frame']}` {f['self_pct']} %" for f in prof["top_self"][:5]), ""]
+    lines += [
+        "",
+        "Hottest functions (self time): "
+        + "; ".join(f"`{f['frame']}` {f['self_pct']} %" for f in prof["top_self"][:5]),
+        "",
+    ]
     return lines
 
 
@@ -780,16 +965,24 @@ def write_report(report: Dict[str, Any], out_path: Path, docs: str) -> None:
     plot(report, out_path / "bench.png")
     table = summary_lines(report)
     endpoints = report["settings"].get("endpoints", "endpoints.yml")
-    text = [f"# Speed, load and footprint ({report['date']})", "",
-            f"Machine: {report['machine']}. Command: `{report.get('command', 'python scripts/bench.py').strip()}` "
-            f"({report['seconds'] / 60:.0f} min).", "",
-            f"Each bot is started by scripts/run.sh as `make run` does (action server, channels, HTTP API, the "
-            f"tracker store of {endpoints}, a fresh database) and driven over loopback by a separate process "
-            "with multi-turn Dutch conversations (FAQ questions, the exercise questionnaire, a red flag). "
-            "Capacity: closed loop without think time, "
-            f"{report['settings']['level_seconds']:.0f} s per level. Absolute numbers drift on a shared machine: "
-            "the ratio to the `rasa init` bot, measured in the same run, is the number that counts.", "",
-            *table, "", *targets_lines(report), ""]
+    text = [
+        f"# Speed, load and footprint ({report['date']})",
+        "",
+        f"Machine: {report['machine']}. Command: `{report.get('command', 'python scripts/bench.py').strip()}` "
+        f"({report['seconds'] / 60:.0f} min).",
+        "",
+        f"Each bot is started by scripts/run.sh as `make run` does (action server, channels, HTTP API, the "
+        f"tracker store of {endpoints}, a fresh database) and driven over loopback by a separate process "
+        "with multi-turn Dutch conversations (FAQ questions, the exercise questionnaire, a red flag). "
+        "Capacity: closed loop without think time, "
+        f"{report['settings']['level_seconds']:.0f} s per level. Absolute numbers drift on a shared machine: "
+        "the ratio to the `rasa init` bot, measured in the same run, is the number that counts.",
+        "",
+        *table,
+        "",
+        *targets_lines(report),
+        "",
+    ]
     text += ratio_lines(report) + [""]
     ours = report["systems"]["ours"]
     if ours.get("profile") or ours.get("profile_first_answer"):

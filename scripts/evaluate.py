@@ -70,6 +70,7 @@ MODEL_INPUTS = {
 
 # ---- training ----------------------------------------------------------------------------------
 
+
 def _newest_mtime(paths: Iterable[Path]) -> float:
     newest = 0.0
     for path in paths:
@@ -83,14 +84,21 @@ def _newest_mtime(paths: Iterable[Path]) -> float:
 
 
 def rasa_env() -> Dict[str, str]:
-    return dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", SQLALCHEMY_SILENCE_UBER_WARNING="1",
-                PYTHONWARNINGS="ignore::DeprecationWarning")
+    return dict(
+        os.environ,
+        TF_CPP_MIN_LOG_LEVEL="2",
+        SQLALCHEMY_SILENCE_UBER_WARNING="1",
+        PYTHONWARNINGS="ignore::DeprecationWarning",
+    )
 
 
 def record_training_time(name: str, seconds: float, how: str) -> None:
     times = json.loads(TRAIN_TIMES.read_text()) if TRAIN_TIMES.exists() else {}
-    times[name] = {"seconds": round(seconds, 1), "how": how,
-                   "when": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    times[name] = {
+        "seconds": round(seconds, 1),
+        "how": how,
+        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
     TRAIN_TIMES.parent.mkdir(parents=True, exist_ok=True)
     TRAIN_TIMES.write_text(json.dumps(times, indent=2))
 
@@ -99,9 +107,20 @@ def train_command(system: str, out: Path, force: bool = False) -> List[str]:
     """The `rasa train` command line for a system, as `make train` runs it for ours."""
     config = ROOT / "config.yml" if system == "ours" else BASELINE_CONFIG
     name = "rugpijn" if system == "ours" else "baseline_rasa_default"
-    command = [str(ROOT / ".venv" / "bin" / "rasa"), "train", "--config", str(config), "--domain",
-               str(ROOT / "domain.yml"), "--data", str(ROOT / "data"), "--fixed-model-name", name,
-               "--out", str(out)]
+    command = [
+        str(ROOT / ".venv" / "bin" / "rasa"),
+        "train",
+        "--config",
+        str(config),
+        "--domain",
+        str(ROOT / "domain.yml"),
+        "--data",
+        str(ROOT / "data"),
+        "--fixed-model-name",
+        name,
+        "--out",
+        str(out),
+    ]
     return command + (["--force"] if force else [])
 
 
@@ -120,12 +139,15 @@ def _ensure_model(system: str, model: Path, retrain: bool, log) -> Path:
     stale = model.exists() and _newest_mtime(MODEL_INPUTS[system]) > model.stat().st_mtime
     if model.exists() and not stale and not retrain:
         return model
-    log(f"==> training {system} ({'missing' if not model.exists() else 'stale' if stale else 'forced'}): "
-        f"{' '.join(train_command(system, model.parent))}")
+    log(
+        f"==> training {system} ({'missing' if not model.exists() else 'stale' if stale else 'forced'}): "
+        f"{' '.join(train_command(system, model.parent))}"
+    )
     before = model.stat().st_mtime if model.exists() else None
     started = time.perf_counter()
-    result = subprocess.run(train_command(system, model.parent, force=retrain), cwd=ROOT, env=rasa_env(),
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        train_command(system, model.parent, force=retrain), cwd=ROOT, env=rasa_env(), capture_output=True, text=True
+    )
     if result.returncode != 0 or not model.exists():
         sys.stderr.write(result.stdout[-3000:] + result.stderr[-3000:])
         raise SystemExit(f"training {system} failed (exit code {result.returncode})")
@@ -142,6 +164,7 @@ def _ensure_model(system: str, model: Path, retrain: bool, log) -> Path:
 
 # ---- data --------------------------------------------------------------------------------------
 
+
 def full_label(intent: Optional[str], key: Optional[str]) -> str:
     """`faq/<id>` for an FAQ answer, the intent name otherwise."""
     if intent == "faq" and key:
@@ -154,8 +177,7 @@ def load_examples(path: Path) -> List[Tuple[str, str]]:
     from rasa.shared.nlu.training_data.loading import load_data
 
     data = load_data(str(path))
-    return [(m.get("text"), full_label(m.get("intent"), m.get("intent_response_key")))
-            for m in data.intent_examples]
+    return [(m.get("text"), full_label(m.get("intent"), m.get("intent_response_key"))) for m in data.intent_examples]
 
 
 def write_nlu_yaml(examples: Sequence[Tuple[str, str]], path: Path) -> None:
@@ -177,6 +199,7 @@ def write_nlu_yaml(examples: Sequence[Tuple[str, str]], path: Path) -> None:
 
 
 # ---- predictions -------------------------------------------------------------------------------
+
 
 def prediction_from_parse(parse: Dict[str, Any]) -> Dict[str, Any]:
     """What a parsed message means for the metrics.
@@ -260,12 +283,12 @@ def predict_tfidf(train: Sequence[Tuple[str, str]], texts: Sequence[str]) -> Lis
         best = classes[int(row.argmax())]
         best_faq = classes[max(faq_columns, key=lambda i: row[i])]  # the "response selector": best FAQ label
         intent = "faq" if best.startswith("faq/") else best
-        predictions.append({"intent": intent, "intent_clf": intent, "key": best_faq,
-                            "confidence": float(row.max())})
+        predictions.append({"intent": intent, "intent_clf": intent, "key": best_faq, "confidence": float(row.max())})
     return predictions
 
 
 # ---- metrics -----------------------------------------------------------------------------------
+
 
 def _intent_of(label: str) -> str:
     return "faq" if label.startswith("faq/") else label
@@ -296,8 +319,11 @@ def metrics(gold: Sequence[str], predictions: Sequence[Dict[str, Any]]) -> Dict[
     tiers = {}
     for tier in SAFETY:
         idx = [i for i in safety_idx if gold[i] == tier]
-        tiers[tier] = {"n": len(idx), "caught": share(sum(user[i] in SAFETY for i in idx), len(idx)),
-                       "exact": share(sum(user[i] == tier for i in idx), len(idx))}
+        tiers[tier] = {
+            "n": len(idx),
+            "caught": share(sum(user[i] in SAFETY for i in idx), len(idx)),
+            "exact": share(sum(user[i] == tier for i in idx), len(idx)),
+        }
     return {
         "n": n,
         "intent_accuracy": share(sum(g == p for g, p in zip(gold_intents, clf, strict=True)), n),
@@ -313,7 +339,9 @@ def metrics(gold: Sequence[str], predictions: Sequence[Dict[str, Any]]) -> Dict[
         "false_alarms": sum(user[i] in SAFETY for i in other_idx),
         "oos_precision": share(sum(gold[i] == OOS for i in predicted_oos), len(predicted_oos)),
         "oos_recall": share(sum(user[i] == OOS for i in gold_oos), len(gold_oos)),
-        "n_faq": len(faq_idx), "n_safety": len(safety_idx), "n_oos": len(gold_oos),
+        "n_faq": len(faq_idx),
+        "n_safety": len(safety_idx),
+        "n_oos": len(gold_oos),
     }
 
 
@@ -326,6 +354,7 @@ def per_topic_recall(gold: Sequence[str], predictions: Sequence[Dict[str, Any]])
 
 
 # ---- cross-validation --------------------------------------------------------------------------
+
 
 def scaled_config(source: Path, scale: float, target: Path) -> Path:
     import yaml
@@ -358,23 +387,31 @@ def cross_validate(train: Sequence[Tuple[str, str]], folds: int, epochs_scale: f
             fold_gold = [labels[i] for i in test_idx]
             data_file = tmp_path / f"fold{fold}.yml"
             write_nlu_yaml(fold_train, data_file)
-            model = rasa.model_training.train_nlu(str(config), str(data_file), str(tmp_path),
-                                                  fixed_model_name=f"fold{fold}",
-                                                  domain=str(ROOT / "domain.yml"))
+            model = rasa.model_training.train_nlu(
+                str(config),
+                str(data_file),
+                str(tmp_path),
+                fixed_model_name=f"fold{fold}",
+                domain=str(ROOT / "domain.yml"),
+            )
             agent = load_agent(Path(model))
             runs["ours"].append(metrics(fold_gold, predict_rasa(agent, fold_texts)))
             runs["tfidf_logreg"].append(metrics(fold_gold, predict_tfidf(fold_train, fold_texts)))
             del agent
-            log(f"    fold {fold}/{folds}: ours intent accuracy {runs['ours'][-1]['intent_accuracy']:.3f}, "
-                f"FAQ {runs['ours'][-1]['faq_selection_accuracy']:.3f} ({time.perf_counter() - started:.0f} s)")
+            log(
+                f"    fold {fold}/{folds}: ours intent accuracy {runs['ours'][-1]['intent_accuracy']:.3f}, "
+                f"FAQ {runs['ours'][-1]['faq_selection_accuracy']:.3f} ({time.perf_counter() - started:.0f} s)"
+            )
     summary = {}
     for system, results in runs.items():
         summary[system] = {}
         for key in CV_KEYS:
             values = [r[key] for r in results if r[key] is not None]
-            summary[system][key] = {"mean": statistics.mean(values),
-                                    "std": statistics.stdev(values) if len(values) > 1 else 0.0,
-                                    "folds": values}
+            summary[system][key] = {
+                "mean": statistics.mean(values),
+                "std": statistics.stdev(values) if len(values) > 1 else 0.0,
+                "folds": values,
+            }
     return {"folds": folds, "epochs_scale": epochs_scale, "examples": len(train), "systems": summary}
 
 
@@ -393,8 +430,14 @@ def cv_fingerprint(folds: int, epochs_scale: float) -> str:
     return digest.hexdigest()
 
 
-CV_KEYS = ("intent_accuracy", "intent_macro_f1", "faq_selection_accuracy", "red_flag_recall", "false_alarm_rate",
-           "oos_precision")
+CV_KEYS = (
+    "intent_accuracy",
+    "intent_macro_f1",
+    "faq_selection_accuracy",
+    "red_flag_recall",
+    "false_alarm_rate",
+    "oos_precision",
+)
 
 
 # ---- reports -----------------------------------------------------------------------------------
@@ -403,7 +446,7 @@ ROWS = [
     ("intent_accuracy", "Intent accuracy (fallback undone, as `rasa test nlu`)"),
     ("intent_macro_f1", "Intent macro-F1"),
     ("answered_correctly", "Right answer, user's view (fallback = wrong)"),
-    ("fallback_rate", "Fallback (\"not understood\") rate"),
+    ("fallback_rate", 'Fallback ("not understood") rate'),
     ("faq_selection_accuracy", "FAQ response selection accuracy"),
     ("faq_answered_correctly", "FAQ questions answered with the right topic"),
     ("red_flag_recall", "Red-flag/crisis recall (any safety intent)"),
@@ -420,8 +463,7 @@ def _fmt(value: Optional[float]) -> str:
 
 def table(results: Dict[str, Dict[str, Any]]) -> List[str]:
     systems = list(results)
-    lines = ["| metric | " + " | ".join(SYSTEM_TITLES[s] for s in systems) + " |",
-             "|---|" + "---:|" * len(systems)]
+    lines = ["| metric | " + " | ".join(SYSTEM_TITLES[s] for s in systems) + " |", "|---|" + "---:|" * len(systems)]
     for key, title in ROWS:
         lines.append(f"| {title} | " + " | ".join(_fmt(results[s][key]) for s in systems) + " |")
     for tier in SAFETY:
@@ -450,8 +492,15 @@ def confusion_png(gold: Sequence[str], predictions: Sequence[Dict[str, Any]], ti
     ax.imshow(np.log1p(shown), cmap="Blues")
     for (row, col), value in np.ndenumerate(matrix):
         if value:
-            ax.text(col, row, str(value), ha="center", va="center", fontsize=7,
-                    color="white" if row == col else ("crimson" if row != col else "black"))
+            ax.text(
+                col,
+                row,
+                str(value),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if row == col else ("crimson" if row != col else "black"),
+            )
     ax.set_xticks(range(len(labels)))
     ax.set_yticks(range(len(labels)))
     ax.set_xticklabels(labels, rotation=90, fontsize=8)
@@ -464,8 +513,15 @@ def confusion_png(gold: Sequence[str], predictions: Sequence[Dict[str, Any]], ti
     plt.close(fig)
 
 
-def write_reports(out: Path, texts: Sequence[str], gold: Sequence[str], predictions: Dict[str, List[Dict[str, Any]]],
-                  results: Dict[str, Dict[str, Any]], cv: Optional[Dict[str, Any]], meta: Dict[str, Any]) -> str:
+def write_reports(
+    out: Path,
+    texts: Sequence[str],
+    gold: Sequence[str],
+    predictions: Dict[str, List[Dict[str, Any]]],
+    results: Dict[str, Dict[str, Any]],
+    cv: Optional[Dict[str, Any]],
+    meta: Dict[str, Any],
+) -> str:
     out.mkdir(parents=True, exist_ok=True)
     systems = list(results)
     topics = {s: per_topic_recall(gold, predictions[s]) for s in systems}
@@ -481,59 +537,96 @@ def write_reports(out: Path, texts: Sequence[str], gold: Sequence[str], predicti
             labels = [user_label(predictions[s][i]) for s in systems]
             if any(label != gold[i] for label in labels):
                 writer.writerow([text, gold[i]] + labels)
-    wrong = [(texts[i], gold[i], user_label(predictions["ours"][i]), predictions["ours"][i]["confidence"])
-             for i in range(len(texts)) if user_label(predictions["ours"][i]) != gold[i]]
-    lines = [f"# Misclassified held-out messages, our pipeline ({len(wrong)} of {len(texts)})", "",
-             "| text | gold | predicted | confidence |", "|---|---|---|---:|"]
+    wrong = [
+        (texts[i], gold[i], user_label(predictions["ours"][i]), predictions["ours"][i]["confidence"])
+        for i in range(len(texts))
+        if user_label(predictions["ours"][i]) != gold[i]
+    ]
+    lines = [
+        f"# Misclassified held-out messages, our pipeline ({len(wrong)} of {len(texts)})",
+        "",
+        "| text | gold | predicted | confidence |",
+        "|---|---|---|---:|",
+    ]
     for text, g, p, c in sorted(wrong, key=lambda w: (w[1], w[2])):
         lines.append(f"| {text.replace('|', '/')} | `{g}` | `{p}` | {c or 0:.2f} |")
     (out / "misclassified.md").write_text("\n".join(lines) + "\n")
     for s in systems:
-        confusion_png(gold, predictions[s], f"{SYSTEM_TITLES[s]}: held-out confusion matrix (n={len(gold)})",
-                      out / f"confusion_{s}.png")
-    (out / "metrics.json").write_text(json.dumps({"meta": meta, "heldout": results, "cv": cv,
-                                                  "per_topic_recall": topics}, indent=2, ensure_ascii=False))
+        confusion_png(
+            gold,
+            predictions[s],
+            f"{SYSTEM_TITLES[s]}: held-out confusion matrix (n={len(gold)})",
+            out / f"confusion_{s}.png",
+        )
+    (out / "metrics.json").write_text(
+        json.dumps(
+            {"meta": meta, "heldout": results, "cv": cv, "per_topic_recall": topics}, indent=2, ensure_ascii=False
+        )
+    )
 
-    summary = [f"# Understanding: held-out evaluation ({meta['date']})", "",
-               f"Machine: {meta['machine']}. Command: `{meta['command']}` ({meta['seconds']:.0f} s).",
-               f"Test set: tests/heldout/ ({len(texts)} messages, never trained on); training data: data/ "
-               f"({meta['train_examples']} examples). Labels: the {len({_intent_of(g) for g in gold})} intents, "
-               f"with `faq` split into its "
-               f"{sum(1 for label in set(gold) if label.startswith('faq/'))} topics where noted.", "",
-               *table(results), "",
-               "Systems: **ours** = models/rugpijn.tar.gz as served (TopicGate, FallbackClassifier and SafetyNet "
-               "included); **ours, net off** = the same model with the SafetyNet lexicon switched off; "
-               "**rasa init default** = eval/baseline_rasa_default.yml (Rasa 3.6's default pipeline, language nl); "
-               "**TF-IDF + LogReg** = scikit-learn word 1–2-gram + char_wb 2–5-gram TF-IDF, logistic regression "
-               "with the FAQ topics as labels (its \"response selection\" is its best FAQ label).", "",
-               "Red-flag recall counts a red_flag_*/crisis message as caught when the assistant acts on any safety "
-               "intent (the answer then points to 112/huisarts/113); the false-alarm rate is the share of the other "
-               "messages that got a safety intent. The user's-view rows count a fallback as a miss.", ""]
+    summary = [
+        f"# Understanding: held-out evaluation ({meta['date']})",
+        "",
+        f"Machine: {meta['machine']}. Command: `{meta['command']}` ({meta['seconds']:.0f} s).",
+        f"Test set: tests/heldout/ ({len(texts)} messages, never trained on); training data: data/ "
+        f"({meta['train_examples']} examples). Labels: the {len({_intent_of(g) for g in gold})} intents, "
+        f"with `faq` split into its "
+        f"{sum(1 for label in set(gold) if label.startswith('faq/'))} topics where noted.",
+        "",
+        *table(results),
+        "",
+        "Systems: **ours** = models/rugpijn.tar.gz as served (TopicGate, FallbackClassifier and SafetyNet "
+        "included); **ours, net off** = the same model with the SafetyNet lexicon switched off; "
+        "**rasa init default** = eval/baseline_rasa_default.yml (Rasa 3.6's default pipeline, language nl); "
+        "**TF-IDF + LogReg** = scikit-learn word 1–2-gram + char_wb 2–5-gram TF-IDF, logistic regression "
+        'with the FAQ topics as labels (its "response selection" is its best FAQ label).',
+        "",
+        "Red-flag recall counts a red_flag_*/crisis message as caught when the assistant acts on any safety "
+        "intent (the answer then points to 112/huisarts/113); the false-alarm rate is the share of the other "
+        "messages that got a safety intent. The user's-view rows count a fallback as a miss.",
+        "",
+    ]
     if cv:
-        summary += [f"## {cv['folds']}-fold cross-validation on the training data (epochs × {cv['epochs_scale']})",
-                    "", f"Stratified by label (FAQ topics separate), seed {SEED}; run {cv.get('date', '')}, "
-                    f"{cv.get('seconds', 0) / 60:.0f} min. Each fold trains the NLU pipeline of config.yml on 4/5 of "
-                    "data/nlu and tests on the rest (safety net included).", "",
-                    "| metric | ours | TF-IDF + LogReg |", "|---|---:|---:|"]
+        summary += [
+            f"## {cv['folds']}-fold cross-validation on the training data (epochs × {cv['epochs_scale']})",
+            "",
+            f"Stratified by label (FAQ topics separate), seed {SEED}; run {cv.get('date', '')}, "
+            f"{cv.get('seconds', 0) / 60:.0f} min. Each fold trains the NLU pipeline of config.yml on 4/5 of "
+            "data/nlu and tests on the rest (safety net included).",
+            "",
+            "| metric | ours | TF-IDF + LogReg |",
+            "|---|---:|---:|",
+        ]
         for key in CV_KEYS:
-            cells = [f"{cv['systems'][s][key]['mean']:.3f} ± {cv['systems'][s][key]['std']:.3f}"
-                     for s in ("ours", "tfidf_logreg")]
+            cells = [
+                f"{cv['systems'][s][key]['mean']:.3f} ± {cv['systems'][s][key]['std']:.3f}"
+                for s in ("ours", "tfidf_logreg")
+            ]
             summary.append(f"| {key} | " + " | ".join(cells) + " |")
         summary.append("")
-    summary += ["## Per-topic recall (user's view)", "",
-                "| label | n | " + " | ".join(SYSTEM_TITLES[s] for s in systems) + " |",
-                "|---|---:|" + "---:|" * len(systems)]
+    summary += [
+        "## Per-topic recall (user's view)",
+        "",
+        "| label | n | " + " | ".join(SYSTEM_TITLES[s] for s in systems) + " |",
+        "|---|---:|" + "---:|" * len(systems),
+    ]
     for label, (n, _) in topics[systems[0]].items():
         summary.append(f"| `{label}` | {n} | " + " | ".join(f"{topics[s][label][1]:.2f}" for s in systems) + " |")
-    summary += ["", "![confusion matrix of our pipeline](confusion_ours.png)", "",
-                "Full output (every system's confusion matrix, misclassified messages, metrics.json): "
-                "`make eval` writes it to reports/eval/.", ""]
+    summary += [
+        "",
+        "![confusion matrix of our pipeline](confusion_ours.png)",
+        "",
+        "Full output (every system's confusion matrix, misclassified messages, metrics.json): "
+        "`make eval` writes it to reports/eval/.",
+        "",
+    ]
     text = "\n".join(summary)
     (out / "summary.md").write_text(text)
     return text
 
 
 # ---- main --------------------------------------------------------------------------------------
+
 
 def quiet_rasa() -> None:
     """Rasa's structlog messages (one per parsed message), progress bars and TensorFlow's chatter off."""
@@ -555,14 +648,20 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{os.cpu_count()} cores ({cpu}), shared, {platform.system()} {platform.release()}, Python " \
-           f"{platform.python_version()}"
+    return (
+        f"{os.cpu_count()} cores ({cpu}), shared, {platform.system()} {platform.release()}, Python "
+        f"{platform.python_version()}"
+    )
 
 
 def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--smoke", action="store_true", help="< 2 min: ours + TF-IDF on the held-out set, no CV, "
-                        "no training (the model must exist), nothing copied to docs/")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="< 2 min: ours + TF-IDF on the held-out set, no CV, "
+        "no training (the model must exist), nothing copied to docs/",
+    )
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds; 0 skips CV (default 5)")
     parser.add_argument("--epochs-scale", type=float, default=1.0, help="multiply the epochs of the CV trainings")
     parser.add_argument("--fresh-cv", action="store_true", help="rerun the CV even if reports/eval/cv.json matches")
@@ -618,22 +717,34 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
         cached = json.loads((out / "cv.json").read_text()) if (out / "cv.json").exists() else {}
         if cached.get("fingerprint") == fingerprint and not args.fresh_cv:
             cv = cached
-            print(f"==> {args.folds}-fold cross-validation: reused {out.name}/cv.json of {cv.get('date')} "
-                  "(config, data and components unchanged; --fresh-cv reruns it)")
+            print(
+                f"==> {args.folds}-fold cross-validation: reused {out.name}/cv.json of {cv.get('date')} "
+                "(config, data and components unchanged; --fresh-cv reruns it)"
+            )
         else:
             print(f"==> {args.folds}-fold cross-validation of our pipeline on data/ (epochs × {args.epochs_scale})")
             t = time.perf_counter()
             cv = cross_validate(train, args.folds, args.epochs_scale)
-            cv.update(fingerprint=fingerprint, seconds=round(time.perf_counter() - t),
-                      date=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+            cv.update(
+                fingerprint=fingerprint,
+                seconds=round(time.perf_counter() - t),
+                date=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            )
             out.mkdir(parents=True, exist_ok=True)
             (out / "cv.json").write_text(json.dumps(cv, indent=2))
 
     command = "python scripts/evaluate.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    meta = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
-            "command": command.strip(), "seconds": time.perf_counter() - started, "smoke": args.smoke,
-            "train_examples": len(train), "test_examples": len(texts), "timings": timings,
-            "training_times": json.loads(TRAIN_TIMES.read_text()) if TRAIN_TIMES.exists() else {}}
+    meta = {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "command": command.strip(),
+        "seconds": time.perf_counter() - started,
+        "smoke": args.smoke,
+        "train_examples": len(train),
+        "test_examples": len(texts),
+        "timings": timings,
+        "training_times": json.loads(TRAIN_TIMES.read_text()) if TRAIN_TIMES.exists() else {},
+    }
     write_reports(out, texts, gold, predictions, results, cv, meta)
     if args.docs and not args.smoke:
         docs = ROOT / args.docs
@@ -644,11 +755,17 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
     print()
     print("\n".join(table(results)))
     if cv:
-        print(f"\n{cv['folds']}-fold CV of ours on data/: " + ", ".join(
-            f"{k} {cv['systems']['ours'][k]['mean']:.3f} ± {cv['systems']['ours'][k]['std']:.3f}"
-            for k in ("intent_accuracy", "intent_macro_f1", "faq_selection_accuracy")))
-    print(f"\nreport: {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}/summary.md "
-          f"({time.perf_counter() - started:.0f} s)")
+        print(
+            f"\n{cv['folds']}-fold CV of ours on data/: "
+            + ", ".join(
+                f"{k} {cv['systems']['ours'][k]['mean']:.3f} ± {cv['systems']['ours'][k]['std']:.3f}"
+                for k in ("intent_accuracy", "intent_macro_f1", "faq_selection_accuracy")
+            )
+        )
+    print(
+        f"\nreport: {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}/summary.md "
+        f"({time.perf_counter() - started:.0f} s)"
+    )
     return {"heldout": results, "cv": cv, "meta": meta}
 
 

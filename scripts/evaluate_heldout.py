@@ -22,8 +22,18 @@ FLOORS = ROOT / "tests" / "heldout_floors.yml"
 
 def run_rasa_test(model: str, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    command = [str(ROOT / ".venv" / "bin" / "rasa"), "test", "nlu", "--nlu", str(ROOT / "tests" / "heldout"),
-               "--model", model, "--out", str(out), "--no-plot"]
+    command = [
+        str(ROOT / ".venv" / "bin" / "rasa"),
+        "test",
+        "nlu",
+        "--nlu",
+        str(ROOT / "tests" / "heldout"),
+        "--model",
+        model,
+        "--out",
+        str(out),
+        "--no-plot",
+    ]
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     if result.returncode != 0:

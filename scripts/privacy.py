@@ -49,6 +49,7 @@ class PrivacyError(Exception):
 
 # ---- where the conversations are --------------------------------------------------------------------------------
 
+
 def url_from_endpoints(path: Path) -> sa.engine.URL:
     """The SQL tracker store's database URL from an endpoints file (env vars filled in as Rasa does)."""
     with warnings.catch_warnings():  # Rasa's imports warn about their own dependencies
@@ -86,8 +87,12 @@ def url_from_endpoints(path: Path) -> sa.engine.URL:
         port = parsed.port or port
         host = parsed.hostname or host
     return sa.engine.URL.create(
-        kwargs.get("dialect", "sqlite"), kwargs.get("username") or None, kwargs.get("password") or None, host,
-        int(port) if port not in (None, "") else None, database=kwargs.get("db", "rasa.db"),
+        kwargs.get("dialect", "sqlite"),
+        kwargs.get("username") or None,
+        kwargs.get("password") or None,
+        host,
+        int(port) if port not in (None, "") else None,
+        database=kwargs.get("db", "rasa.db"),
         query=kwargs.get("query") or {},
     )
 
@@ -110,10 +115,14 @@ class Conversations:
             sa.event.listen(self.engine, "connect", lambda dbapi, _: dbapi.execute("PRAGMA secure_delete = ON"))
         metadata = sa.MetaData()
         self.events = sa.Table(
-            "events", metadata,
-            sa.Column("id", sa.Integer, primary_key=True), sa.Column("sender_id", sa.String(255)),
-            sa.Column("type_name", sa.String(255)), sa.Column("timestamp", sa.Float),
-            sa.Column("intent_name", sa.String(255)), sa.Column("action_name", sa.String(255)),
+            "events",
+            metadata,
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("sender_id", sa.String(255)),
+            sa.Column("type_name", sa.String(255)),
+            sa.Column("timestamp", sa.Float),
+            sa.Column("intent_name", sa.String(255)),
+            sa.Column("action_name", sa.String(255)),
             sa.Column("data", sa.Text),
         )
         try:
@@ -130,12 +139,21 @@ class Conversations:
         if not events:
             return None
         transcript = [
-            {"time": _iso(event.get("timestamp")), "from": "user" if event["event"] == "user" else "assistant",
-             "text": event.get("text")}
-            for event in events if event.get("event") in ("user", "bot") and event.get("text")
+            {
+                "time": _iso(event.get("timestamp")),
+                "from": "user" if event["event"] == "user" else "assistant",
+                "text": event.get("text"),
+            }
+            for event in events
+            if event.get("event") in ("user", "bot") and event.get("text")
         ]
-        return {"sender_id": sender_id, "exported_at": _iso(time.time()), "source": describe(self.url),
-                "transcript": transcript, "events": events}
+        return {
+            "sender_id": sender_id,
+            "exported_at": _iso(time.time()),
+            "source": describe(self.url),
+            "transcript": transcript,
+            "events": events,
+        }
 
     def delete(self, sender_id: str) -> int:
         if not self.exists:
@@ -148,10 +166,14 @@ class Conversations:
         if not self.exists:
             return {}
         c = self.events.c
-        candidates = (sa.select(c.sender_id).group_by(c.sender_id)
-                      .having(sa.func.min(sa.func.coalesce(c.timestamp, 0)) < cutoff))
-        rows = (sa.select(c.sender_id, c.id, c.type_name, c.action_name, c.timestamp)
-                .where(c.sender_id.in_(candidates)).order_by(c.sender_id, c.id))
+        candidates = (
+            sa.select(c.sender_id).group_by(c.sender_id).having(sa.func.min(sa.func.coalesce(c.timestamp, 0)) < cutoff)
+        )
+        rows = (
+            sa.select(c.sender_id, c.id, c.type_name, c.action_name, c.timestamp)
+            .where(c.sender_id.in_(candidates))
+            .order_by(c.sender_id, c.id)
+        )
         found: Dict[str, List[int]] = {}
         with self.engine.connect() as connection:
             result = connection.execution_options(stream_results=True).execute(rows)
@@ -165,7 +187,7 @@ class Conversations:
         deleted = 0
         with self.engine.begin() as connection:
             for start in range(0, len(ids), DELETE_CHUNK):
-                chunk = ids[start:start + DELETE_CHUNK]
+                chunk = ids[start : start + DELETE_CHUNK]
                 deleted += connection.execute(self.events.delete().where(self.events.c.id.in_(chunk))).rowcount
         return deleted
 
@@ -199,6 +221,7 @@ def _reason(error: Exception) -> str:
 
 
 # ---- commands ---------------------------------------------------------------------------------------------------
+
 
 def cmd_export(store: Conversations, args: argparse.Namespace) -> int:
     conversation = store.export(args.sender_id)
@@ -237,17 +260,21 @@ def cmd_forget_old(store: Conversations, args: argparse.Namespace) -> int:
     if not args.dry_run:
         for ids in old.values():
             store.delete_ids(ids)
-    print(f"{verb} {events} events of {len(old)} conversations in sessions that ended before {_iso(cutoff)} "
-          f"({args.days} days ago) from {describe(store.url)}.")
+    print(
+        f"{verb} {events} events of {len(old)} conversations in sessions that ended before {_iso(cutoff)} "
+        f"({args.days} days ago) from {describe(store.url)}."
+    )
     return 0
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--endpoints", default="endpoints.yml", help="endpoints file with the tracker_store "
-                       "(default: endpoints.yml)")
+    where.add_argument(
+        "--endpoints", default="endpoints.yml", help="endpoints file with the tracker_store (default: endpoints.yml)"
+    )
     where.add_argument("--db", help="database URL instead of the endpoints file, e.g. sqlite:///build/conversations.db")
     commands = parser.add_subparsers(dest="command", required=True)
     export = commands.add_parser("export", help="print one conversation as JSON (right of access)")

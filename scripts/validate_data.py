@@ -19,8 +19,13 @@ WARNING = re.compile(r"UserWarning: (.*?)(?:\n\s*More info at .*)?$", re.MULTILI
 
 def main() -> int:
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", NO_COLOR="1")
-    result = subprocess.run([str(ROOT / ".venv" / "bin" / "rasa"), "data", "validate", "--max-history", "4"],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "rasa"), "data", "validate", "--max-history", "4"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     output = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)
     allowed = yaml.safe_load(ALLOWLIST.read_text(encoding="utf-8"))["expected_warnings"]
     unexplained = []

@@ -42,18 +42,35 @@ def topic_of(name: str, topic_ids: List[str]) -> Optional[str]:
     return max(hits, key=len) if hits else None
 
 
-def make_tracker(text: str = "", intent: str = "", confidence: float = 1.0, slots: Optional[dict] = None,
-                 events: Optional[list] = None, parse_data: Optional[dict] = None,
-                 active_loop: Optional[str] = None):
+def make_tracker(
+    text: str = "",
+    intent: str = "",
+    confidence: float = 1.0,
+    slots: Optional[dict] = None,
+    events: Optional[list] = None,
+    parse_data: Optional[dict] = None,
+    active_loop: Optional[str] = None,
+):
     """A rasa_sdk Tracker built inline, as the action server receives it."""
     from rasa_sdk import Tracker
 
-    latest = {"text": text, "intent": {"name": intent, "confidence": confidence},
-              "intent_ranking": [{"name": intent, "confidence": confidence}], "entities": []}
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "intent_ranking": [{"name": intent, "confidence": confidence}],
+        "entities": [],
+    }
     latest.update(parse_data or {})
-    return Tracker(sender_id="test", slots=slots or {}, latest_message=latest, events=events or [],
-                   paused=False, followup_action=None,
-                   active_loop={"name": active_loop} if active_loop else {}, latest_action_name=None)
+    return Tracker(
+        sender_id="test",
+        slots=slots or {},
+        latest_message=latest,
+        events=events or [],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": active_loop} if active_loop else {},
+        latest_action_name=None,
+    )
 
 
 def _free_port() -> int:
@@ -70,14 +87,14 @@ class Assistant:
         self.token = token
 
     def say(self, sender: str, text: str) -> List[Dict[str, Any]]:
-        response = requests.post(f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                                 timeout=60)
+        response = requests.post(
+            f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
+        )
         response.raise_for_status()
         return response.json()
 
     def tracker(self, sender: str) -> Dict[str, Any]:
-        response = requests.get(f"{self.url}/conversations/{sender}/tracker", params={"token": self.token},
-                                timeout=30)
+        response = requests.get(f"{self.url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30)
         response.raise_for_status()
         return response.json()
 
@@ -95,8 +112,14 @@ class RunScript(Assistant):
     def __init__(self, workdir: Path, tracker_db: Optional[Path] = None, extra_env: Optional[Dict[str, str]] = None):
         port = _free_port()
         super().__init__(port, uuid.uuid4().hex)
-        self.env = dict(os.environ, RASA_PORT=str(port), ACTION_PORT=str(_free_port()), RASA_AUTH_TOKEN=self.token,
-                        TRACKER_DB=str(tracker_db or workdir / "conversations.db"), **(extra_env or {}))
+        self.env = dict(
+            os.environ,
+            RASA_PORT=str(port),
+            ACTION_PORT=str(_free_port()),
+            RASA_AUTH_TOKEN=self.token,
+            TRACKER_DB=str(tracker_db or workdir / "conversations.db"),
+            **(extra_env or {}),
+        )
         self.log_path = workdir / f"run-{port}.log"
         self.process: Optional[subprocess.Popen] = None
 
@@ -104,11 +127,18 @@ class RunScript(Assistant):
         if not MODEL.exists():
             pytest.fail(f"{MODEL} is missing: run `make train` first")
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen([str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=self.env, stdout=log,
-                                            stderr=subprocess.STDOUT, start_new_session=True)
+            self.process = subprocess.Popen(
+                [str(ROOT / "scripts" / "run.sh")],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         try:
-            _wait_for_http(f"{self.url}/status?token={self.token}", self.process, self.log_path, timeout,
-                           "scripts/run.sh")
+            _wait_for_http(
+                f"{self.url}/status?token={self.token}", self.process, self.log_path, timeout, "scripts/run.sh"
+            )
         except BaseException:
             self.stop()
             raise
@@ -141,13 +171,21 @@ def assistant(tmp_path_factory) -> Iterator[Assistant]:
 # start, except under CI=true, where they fail (CI must run them).
 
 SERVICES = {
-    "postgresql": (os.environ.get("TEST_POSTGRES_HOST", "127.0.0.1"), int(os.environ.get("TEST_POSTGRES_PORT", 5432)),
-                   "start PostgreSQL on that address with trust auth for user postgres "
-                   "(e.g. `sudo service postgresql start`)"),
-    "redis": (os.environ.get("TEST_REDIS_HOST", "127.0.0.1"), int(os.environ.get("TEST_REDIS_PORT", 6379)),
-              "start Redis (e.g. `sudo service redis-server start`)"),
-    "rabbitmq": (os.environ.get("TEST_RABBITMQ_HOST", "127.0.0.1"), int(os.environ.get("TEST_RABBITMQ_PORT", 5672)),
-                 "start RabbitMQ with the guest/guest user (e.g. `sudo service rabbitmq-server start`)"),
+    "postgresql": (
+        os.environ.get("TEST_POSTGRES_HOST", "127.0.0.1"),
+        int(os.environ.get("TEST_POSTGRES_PORT", 5432)),
+        "start PostgreSQL on that address with trust auth for user postgres (e.g. `sudo service postgresql start`)",
+    ),
+    "redis": (
+        os.environ.get("TEST_REDIS_HOST", "127.0.0.1"),
+        int(os.environ.get("TEST_REDIS_PORT", 6379)),
+        "start Redis (e.g. `sudo service redis-server start`)",
+    ),
+    "rabbitmq": (
+        os.environ.get("TEST_RABBITMQ_HOST", "127.0.0.1"),
+        int(os.environ.get("TEST_RABBITMQ_PORT", 5672)),
+        "start RabbitMQ with the guest/guest user (e.g. `sudo service rabbitmq-server start`)",
+    ),
 }
 POSTGRES_USER = os.environ.get("TEST_POSTGRES_USER", "postgres")
 RASA = ROOT / ".venv" / "bin" / "rasa"
@@ -205,10 +243,14 @@ class PostgresDatabase:
         connection = self._admin()
         try:
             with connection.cursor() as cursor:
-                cursor.execute(f'ALTER DATABASE "{self.name}" SET default_transaction_read_only = '
-                               f'{"on" if read_only else "off"}')
-                cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                               "WHERE datname = %s AND pid <> pg_backend_pid()", (self.name,))
+                cursor.execute(
+                    f'ALTER DATABASE "{self.name}" SET default_transaction_read_only = {"on" if read_only else "off"}'
+                )
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = %s AND pid <> pg_backend_pid()",
+                    (self.name,),
+                )
         finally:
             connection.close()
 
@@ -361,8 +403,13 @@ class ActionServer:
     def start(self) -> ActionServer:
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [str(RASA), "run", "actions", "--actions", "actions", "--port", str(self.port)], cwd=ROOT,
-                env=dict(os.environ, **SERVER_ENV), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                [str(RASA), "run", "actions", "--actions", "actions", "--port", str(self.port)],
+                cwd=ROOT,
+                env=dict(os.environ, **SERVER_ENV),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         _wait_for_http(f"http://127.0.0.1:{self.port}/health", self.process, self.log_path, 90, "the action server")
         return self
 
@@ -384,15 +431,29 @@ class RasaServer(Assistant):
         self.process: Optional[subprocess.Popen] = None
 
     def command(self) -> List[str]:
-        return [str(RASA), "run", "--model", str(MODEL), "--endpoints", str(self.endpoints), "--credentials",
-                str(self.credentials), "--port", str(self.port), "--enable-api", "--auth-token", self.token]
+        return [
+            str(RASA),
+            "run",
+            "--model",
+            str(MODEL),
+            "--endpoints",
+            str(self.endpoints),
+            "--credentials",
+            str(self.credentials),
+            "--port",
+            str(self.port),
+            "--enable-api",
+            "--auth-token",
+            self.token,
+        ]
 
     def launch(self) -> subprocess.Popen:
         if not MODEL.exists():
             pytest.fail(f"{MODEL} is missing: run `make train` first")
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(self.command(), cwd=ROOT, env=self.env, stdout=log,
-                                            stderr=subprocess.STDOUT, start_new_session=True)
+            self.process = subprocess.Popen(
+                self.command(), cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         return self.process
 
     def wait_ready(self, timeout: float = 240) -> RasaServer:
@@ -448,8 +509,7 @@ def guarded_server(tmp_path_factory, action_server):
         "  dialect: postgresql\n"
         f"  url: 127.0.0.1\n  port: {db_proxy.port}\n  db: {database.name}\n  username: {database.user}\n"
     )
-    server = RasaServer(workdir, endpoints, env={"ACTION_TIMEOUT_SECONDS": str(GUARDED_ACTION_TIMEOUT)},
-                        name="guarded")
+    server = RasaServer(workdir, endpoints, env={"ACTION_TIMEOUT_SECONDS": str(GUARDED_ACTION_TIMEOUT)}, name="guarded")
     try:
         server.start()
         yield GuardedServer(server, database, db_proxy, action_proxy)
@@ -462,12 +522,14 @@ def guarded_server(tmp_path_factory, action_server):
 
 # ---- RabbitMQ helpers shared by the privacy and scale-out tests ------------------------------------------------------
 
+
 async def rabbitmq_queue_count(queue_name: str, arguments: Optional[dict] = None, passive: bool = True) -> int:
     """Messages waiting in a queue (declaring it when ``passive`` is False)."""
     import aio_pika
 
-    connection = await aio_pika.connect_robust(host=SERVICES["rabbitmq"][0], port=SERVICES["rabbitmq"][1],
-                                               login="guest", password="guest")
+    connection = await aio_pika.connect_robust(
+        host=SERVICES["rabbitmq"][0], port=SERVICES["rabbitmq"][1], login="guest", password="guest"
+    )
     async with connection:
         channel = await connection.channel()
         queue = await channel.declare_queue(queue_name, durable=True, passive=passive, arguments=arguments)
@@ -478,8 +540,9 @@ async def rabbitmq_delete(queue_name: str, exchange_name: str) -> None:
     """Delete a test's queue and exchange."""
     import aio_pika
 
-    connection = await aio_pika.connect_robust(host=SERVICES["rabbitmq"][0], port=SERVICES["rabbitmq"][1],
-                                               login="guest", password="guest")
+    connection = await aio_pika.connect_robust(
+        host=SERVICES["rabbitmq"][0], port=SERVICES["rabbitmq"][1], login="guest", password="guest"
+    )
     async with connection:
         channel = await connection.channel()
         await channel.queue_delete(queue_name)

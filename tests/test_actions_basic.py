@@ -14,21 +14,33 @@ from tests.conftest import make_tracker
 def _parse(intents, faq=()):
     return {
         "intent_ranking": [{"name": n, "confidence": c} for n, c in intents],
-        "response_selector": {"faq": {"ranking": [{"intent_response_key": f"faq/{t}", "confidence": c}
-                                                  for t, c in faq]}},
+        "response_selector": {
+            "faq": {"ranking": [{"intent_response_key": f"faq/{t}", "confidence": c} for t, c in faq]}
+        },
     }
 
 
-@pytest.mark.parametrize("parse, expected", [
-    (_parse([("nlu_fallback", 0.45), ("faq", 0.4), ("exercise_recommendation", 0.3)],
-            [("hernia", 0.9), ("surgery", 0.05)]),
-     ["hernia", "exercise_recommendation", "surgery"]),
-    (_parse([("nlu_fallback", 0.45), ("product_recommendation", 0.44), ("faq", 0.1)], [("bed_rest", 0.5)]),
-     ["product_recommendation", "bed_rest", "recovery_time"]),
-    (_parse([("nlu_fallback", 0.45), ("greet", 0.4)]),
-     ["recovery_time", "exercise_recommendation", "when_to_see_doctor"]),
-    ({}, ["recovery_time", "exercise_recommendation", "when_to_see_doctor"]),
-])
+@pytest.mark.parametrize(
+    "parse, expected",
+    [
+        (
+            _parse(
+                [("nlu_fallback", 0.45), ("faq", 0.4), ("exercise_recommendation", 0.3)],
+                [("hernia", 0.9), ("surgery", 0.05)],
+            ),
+            ["hernia", "exercise_recommendation", "surgery"],
+        ),
+        (
+            _parse([("nlu_fallback", 0.45), ("product_recommendation", 0.44), ("faq", 0.1)], [("bed_rest", 0.5)]),
+            ["product_recommendation", "bed_rest", "recovery_time"],
+        ),
+        (
+            _parse([("nlu_fallback", 0.45), ("greet", 0.4)]),
+            ["recovery_time", "exercise_recommendation", "when_to_see_doctor"],
+        ),
+        ({}, ["recovery_time", "exercise_recommendation", "when_to_see_doctor"]),
+    ],
+)
 def test_likely_topics(parse, expected):
     assert likely_topics(parse) == expected
 
@@ -48,8 +60,12 @@ def test_broken_topic_catalog_names_file_and_field(tmp_path):
 
 async def test_fallback_action_asks_to_rephrase_with_topic_buttons():
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker("blabla", "nlu_fallback", 0.45, parse_data=_parse(
-        [("nlu_fallback", 0.45), ("faq", 0.4)], [("painkillers", 0.8), ("surgery", 0.1)]))
+    tracker = make_tracker(
+        "blabla",
+        "nlu_fallback",
+        0.45,
+        parse_data=_parse([("nlu_fallback", 0.45), ("faq", 0.4)], [("painkillers", 0.8), ("surgery", 0.1)]),
+    )
     events = await ActionFallbackTopics().run(dispatcher, tracker, {})
     assert events == [FollowupAction("action_listen")]  # ends the turn, also as the core fallback
     [message] = dispatcher.messages

@@ -10,16 +10,19 @@ from tests.conftest import make_tracker
 
 FORM = "exercise_recommendation_form"
 DOMAIN = {
-    "slots": {s: {"type": "any", "mappings": [{"type": "custom"}]}
-              for s in ["klachtduur", "uitstraling", "pijnscore", "alarm_check", "onbegrepen_antwoorden"]},
+    "slots": {
+        s: {"type": "any", "mappings": [{"type": "custom"}]}
+        for s in ["klachtduur", "uitstraling", "pijnscore", "alarm_check", "onbegrepen_antwoorden"]
+    },
     "forms": {FORM: {"required_slots": ["klachtduur", "uitstraling", "pijnscore", "alarm_check"]}},
 }
 
 
 async def _validate(text, intent, requested, confidence=0.8, slots=None):
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker(text, intent, confidence, slots={"requested_slot": requested, **(slots or {})},
-                           active_loop=FORM)
+    tracker = make_tracker(
+        text, intent, confidence, slots={"requested_slot": requested, **(slots or {})}, active_loop=FORM
+    )
     events = await ValidateExerciseRecommendationForm().run(dispatcher, tracker, DOMAIN)
     return {e["name"]: e["value"] for e in events if e["event"] == "slot"}, dispatcher.messages
 
@@ -47,8 +50,9 @@ async def test_after_repeated_failure_the_form_offers_to_stop():
     assert [m["response"] for m in messages] == ["utter_exercise_recommendation_offer_stop"]
 
 
-@pytest.mark.parametrize("text, intent", [("wat is een hernia?", "faq"), ("stop", "stop"),
-                                          ("ik heb koorts", "red_flag_today")])
+@pytest.mark.parametrize(
+    "text, intent", [("wat is een hernia?", "faq"), ("stop", "stop"), ("ik heb koorts", "red_flag_today")]
+)
 async def test_an_interruption_fills_nothing_so_the_form_steps_aside(text, intent):
     slots, messages = await _validate(text, intent, "uitstraling", confidence=0.95)
     assert slots == {} and messages == []
@@ -91,8 +95,9 @@ async def test_yes_on_the_screening_question_is_the_most_urgent_red_flag():
 
 async def _products(**slots):
     dispatcher = CollectingDispatcher()
-    await ActionProductRecommendation().run(dispatcher, make_tracker("helpt een brace?", "product_recommendation",
-                                                                     slots=slots), {})
+    await ActionProductRecommendation().run(
+        dispatcher, make_tracker("helpt een brace?", "product_recommendation", slots=slots), {}
+    )
     return dispatcher.messages
 
 

@@ -12,11 +12,22 @@ def _message(text, intent="faq", confidence=0.9, faq_ranking=None):
     message.set("intent_ranking", [{"name": intent, "confidence": confidence}], add_to_output=True)
     ranking = faq_ranking or [("recovery_time", 0.8), ("bed_rest", 0.1), ("hernia", 0.1)]
     top, top_confidence = ranking[0]
-    message.set("response_selector", {"faq": {
-        "response": {"responses": None, "confidence": top_confidence, "intent_response_key": f"faq/{top}",
-                     "utter_action": f"utter_faq/{top}"},
-        "ranking": [{"confidence": c, "intent_response_key": f"faq/{t}"} for t, c in ranking]},
-        "all_retrieval_intents": ["faq"]}, add_to_output=True)
+    message.set(
+        "response_selector",
+        {
+            "faq": {
+                "response": {
+                    "responses": None,
+                    "confidence": top_confidence,
+                    "intent_response_key": f"faq/{top}",
+                    "utter_action": f"utter_faq/{top}",
+                },
+                "ranking": [{"confidence": c, "intent_response_key": f"faq/{t}"} for t, c in ranking],
+            },
+            "all_retrieval_intents": ["faq"],
+        },
+        add_to_output=True,
+    )
     return message
 
 
@@ -40,8 +51,9 @@ def test_unknown_faq_payload_is_not_forced(gate):
     assert message.get("intent")["name"] == "out_of_scope"
 
 
-@pytest.mark.parametrize("selector_confidence, expected", [(0.2, "nlu_fallback"), (0.34, "nlu_fallback"),
-                                                          (0.35, "faq"), (0.9, "faq")])
+@pytest.mark.parametrize(
+    "selector_confidence, expected", [(0.2, "nlu_fallback"), (0.34, "nlu_fallback"), (0.35, "faq"), (0.9, "faq")]
+)
 def test_low_faq_answer_confidence_goes_to_the_fallback(gate, selector_confidence, expected):
     message = _message("iets over rug", faq_ranking=[("recovery_time", selector_confidence), ("hernia", 0.1)])
     gate.process([message])
@@ -55,12 +67,15 @@ def test_text_without_letters_goes_to_the_fallback(gate, text):
     assert message.get("intent")["name"] == "nlu_fallback"
 
 
-@pytest.mark.parametrize("text, intent", [
-    ("ik kan mijn plas niet ophouden", "red_flag_emergency"),
-    ("ik heb koorts", "red_flag_today"),
-    ("ik heb kanker gehad", "red_flag_soon"),
-    ("ik wil niet meer leven", "crisis"),
-])
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("ik kan mijn plas niet ophouden", "red_flag_emergency"),
+        ("ik heb koorts", "red_flag_today"),
+        ("ik heb kanker gehad", "red_flag_soon"),
+        ("ik wil niet meer leven", "crisis"),
+    ],
+)
 def test_safety_net_overrides_the_classifier(text, intent):
     message = _message(text, intent="faq", confidence=0.99)
     SafetyNet().process([message])
@@ -91,12 +106,16 @@ def test_text_guard_cuts_long_text_and_markup_but_keeps_the_original():
     assert message.get("intent")["name"] == "red_flag_emergency"
 
 
-@pytest.mark.parametrize("text", ["geen koorts hoor, gewoon pijn na het tillen",
-                                  "nooit kanker gehad, hoe lang duurt dit"])
+@pytest.mark.parametrize(
+    "text", ["geen koorts hoor, gewoon pijn na het tillen", "nooit kanker gehad, hoe lang duurt dit"]
+)
 def test_safety_net_undoes_a_classifier_alarm_on_a_denied_sign(text):
     message = _message(text, intent="red_flag_today", confidence=0.98)
-    message.set("intent_ranking", [{"name": "red_flag_today", "confidence": 0.98},
-                                   {"name": "faq", "confidence": 0.02}], add_to_output=True)
+    message.set(
+        "intent_ranking",
+        [{"name": "red_flag_today", "confidence": 0.98}, {"name": "faq", "confidence": 0.02}],
+        add_to_output=True,
+    )
     SafetyNet().process([message])
     assert message.get("intent")["name"] == "faq"
 

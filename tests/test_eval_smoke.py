@@ -21,8 +21,14 @@ def _run(script: str, out: Path) -> subprocess.CompletedProcess:
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` first")
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONWARNINGS="ignore::DeprecationWarning")
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / script), "--smoke", "--out", str(out)],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / script), "--smoke", "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, f"{script} --smoke failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     return result
 
@@ -33,8 +39,14 @@ def test_eval_smoke_reports_all_numbers(tmp_path):
     heldout = report["heldout"]
     assert set(heldout) == {"ours", "ours_no_net", "tfidf_logreg"}
     for numbers in heldout.values():
-        for key in ("intent_accuracy", "intent_macro_f1", "faq_selection_accuracy", "red_flag_recall",
-                    "false_alarm_rate", "oos_precision"):
+        for key in (
+            "intent_accuracy",
+            "intent_macro_f1",
+            "faq_selection_accuracy",
+            "red_flag_recall",
+            "false_alarm_rate",
+            "oos_precision",
+        ):
             assert numbers[key] is None or 0.0 <= numbers[key] <= 1.0, key
     assert heldout["ours"]["n"] > 100
     # The safety net is part of what users get: it must catch what the classifiers alone catch.

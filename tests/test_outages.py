@@ -17,8 +17,9 @@ FORM_START = "welke oefeningen kan ik doen?"
 
 
 def _domain(server) -> dict:
-    response = requests.get(f"{server.url}/domain", params={"token": server.token},
-                            headers={"Accept": "application/json"}, timeout=30)
+    response = requests.get(
+        f"{server.url}/domain", params={"token": server.token}, headers={"Accept": "application/json"}, timeout=30
+    )
     response.raise_for_status()
     return response.json()
 
@@ -59,6 +60,7 @@ def _start_form(server, sender: str) -> None:
 
 # ---- start-up ------------------------------------------------------------------------------------------------------
 
+
 def test_the_store_refuses_to_start_without_its_database(tmp_path):
     """In-process: an unreachable PostgreSQL and a missing SQLite directory stop the start with a clear error."""
     from assistant.tracker_store import STARTUP_FAILURE_EXIT_CODE, StrictSQLTrackerStore, TrackerStoreStartupError
@@ -68,8 +70,14 @@ def test_the_store_refuses_to_start_without_its_database(tmp_path):
     try:
         started = time.monotonic()
         with pytest.raises(TrackerStoreStartupError, match="cannot reach the tracker store") as failure:
-            StrictSQLTrackerStore(dialect="postgresql", host="127.0.0.1", port=proxy.port, db="rasa",
-                                  username="postgres", startup_timeout=1)
+            StrictSQLTrackerStore(
+                dialect="postgresql",
+                host="127.0.0.1",
+                port=proxy.port,
+                db="rasa",
+                username="postgres",
+                startup_timeout=1,
+            )
         assert failure.value.code == STARTUP_FAILURE_EXIT_CODE
         assert time.monotonic() - started < 15
     finally:
@@ -83,9 +91,11 @@ def test_rasa_exits_with_a_clear_error_when_the_database_is_unreachable(tmp_path
     proxy = TcpProxy("127.0.0.1", 9)
     proxy.cut()
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text("tracker_store:\n  type: assistant.tracker_store.StrictSQLTrackerStore\n"
-                         f"  dialect: postgresql\n  url: 127.0.0.1\n  port: {proxy.port}\n  db: rasa\n"
-                         "  username: postgres\n  startup_timeout: 2\n")
+    endpoints.write_text(
+        "tracker_store:\n  type: assistant.tracker_store.StrictSQLTrackerStore\n"
+        f"  dialect: postgresql\n  url: 127.0.0.1\n  port: {proxy.port}\n  db: rasa\n"
+        "  username: postgres\n  startup_timeout: 2\n"
+    )
     server = RasaServer(tmp_path, endpoints, name="no-database")
     try:
         code = server.launch().wait(timeout=240)
@@ -97,6 +107,7 @@ def test_rasa_exits_with_a_clear_error_when_the_database_is_unreachable(tmp_path
 
 
 # ---- the database goes away while serving ------------------------------------------------------------------------
+
 
 @pytest.mark.integration
 def test_database_cut_mid_form_gives_an_apology_and_the_form_continues_after(guarded_server):
@@ -137,6 +148,7 @@ def test_database_refusing_writes_withdraws_the_answer_and_apologises(guarded_se
 
 
 # ---- the action server goes away or hangs ------------------------------------------------------------------------
+
 
 @pytest.mark.integration
 def test_action_server_down_mid_form_apologises_and_keeps_the_question_open(guarded_server):
@@ -213,14 +225,17 @@ def test_the_alarm_sign_safety_net_works_with_the_action_server_down(guarded_ser
 
 # ---- the replacement answers, without servers ------------------------------------------------------------------------
 
+
 def _domain_with_apologies():
     from rasa.shared.core.domain import Domain
 
-    return Domain.from_dict({
-        "slots": {"klachtduur": {"type": "text", "mappings": [{"type": "custom"}]}},
-        "forms": {"exercise_recommendation_form": {"required_slots": ["klachtduur"]}},
-        "responses": {STORAGE: [{"text": "Opslag weg."}], ACTIONS: [{"text": "Acties weg."}]},
-    })
+    return Domain.from_dict(
+        {
+            "slots": {"klachtduur": {"type": "text", "mappings": [{"type": "custom"}]}},
+            "forms": {"exercise_recommendation_form": {"required_slots": ["klachtduur"]}},
+            "responses": {STORAGE: [{"text": "Opslag weg."}], ACTIONS: [{"text": "Acties weg."}]},
+        }
+    )
 
 
 def test_the_apologies_come_from_the_domain_when_it_has_them():
@@ -236,8 +251,9 @@ def test_the_apologies_come_from_the_domain_when_it_has_them():
     message = asyncio.run(render_response(nlg, domain, STORAGE, "ingebouwd", "s1", "rest"))
     assert message["text"] == "Opslag weg." and message["utter_action"] == STORAGE
     empty = Domain.empty()
-    fallback = asyncio.run(render_response(TemplatedNaturalLanguageGenerator({}), empty, STORAGE, "ingebouwd", "s1",
-                                           "rest"))
+    fallback = asyncio.run(
+        render_response(TemplatedNaturalLanguageGenerator({}), empty, STORAGE, "ingebouwd", "s1", "rest")
+    )
     assert fallback["text"] == "ingebouwd"
 
 
@@ -300,8 +316,16 @@ def test_servers_starting_together_on_an_empty_database_all_start():
         def start(database=database, barrier=barrier, failures=failures, stores=stores):
             barrier.wait()
             try:
-                stores.append(StrictSQLTrackerStore(dialect="postgresql", host=host, port=port, db=database.name,
-                                                    username=database.user, startup_timeout=5))
+                stores.append(
+                    StrictSQLTrackerStore(
+                        dialect="postgresql",
+                        host=host,
+                        port=port,
+                        db=database.name,
+                        username=database.user,
+                        startup_timeout=5,
+                    )
+                )
             except BaseException as error:  # TrackerStoreStartupError is a SystemExit
                 failures.append(error)
 

@@ -20,8 +20,9 @@ def _texts(replies):
 
 
 def _response_texts(server, name):
-    domain = requests.get(f"{server.url}/domain", params={"token": server.token},
-                          headers={"Accept": "application/json"}, timeout=30).json()
+    domain = requests.get(
+        f"{server.url}/domain", params={"token": server.token}, headers={"Accept": "application/json"}, timeout=30
+    ).json()
     return {variant["text"] for variant in domain["responses"].get(name, [])}
 
 
@@ -49,7 +50,10 @@ def test_a_conversation_continues_mid_form_after_a_restart(tmp_path):
         assert replies and replies[-1] in _response_texts(second, "utter_ask_exercise_recommendation_form_pijnscore")
         tracker = second.tracker(sender)
         assert [e["text"] for e in tracker["events"] if e["event"] == "user"] == [
-            FORM_START, "al een week of drie", "alleen in mijn onderrug"]
+            FORM_START,
+            "al een week of drie",
+            "alleen in mijn onderrug",
+        ]
         assert tracker["active_loop"]["name"] == "exercise_recommendation_form"
         assert tracker["slots"]["klachtduur"] and tracker["slots"]["uitstraling"]
     finally:
@@ -66,10 +70,15 @@ def test_the_strict_store_reads_back_what_an_earlier_process_stored(tmp_path):
 
     db = str(tmp_path / "conversations.db")
     domain = Domain.from_yaml((ROOT / "domain.yml").read_text(encoding="utf-8"))
-    events = [ActionExecuted("action_listen"), UserUttered(FORM_START, {"name": "exercise_recommendation"}),
-              ActionExecuted("exercise_recommendation_form"), ActiveLoop("exercise_recommendation_form"),
-              SlotSet("requested_slot", "klachtduur"), BotUttered("Hoe lang heb je de rugpijn al?"),
-              ActionExecuted("action_listen")]
+    events = [
+        ActionExecuted("action_listen"),
+        UserUttered(FORM_START, {"name": "exercise_recommendation"}),
+        ActionExecuted("exercise_recommendation_form"),
+        ActiveLoop("exercise_recommendation_form"),
+        SlotSet("requested_slot", "klachtduur"),
+        BotUttered("Hoe lang heb je de rugpijn al?"),
+        ActionExecuted("action_listen"),
+    ]
     first = StrictSQLTrackerStore(domain=domain, dialect="sqlite", db=db)
     asyncio.run(first.save(DialogueStateTracker.from_events("s1", events, domain.slots)))
     first.engine.dispose()

@@ -23,18 +23,24 @@ NOW = time.time()
 
 # ---- conversations written by Rasa's own SQL tracker store --------------------------------------------------------
 
+
 def _session(start: float, texts, sender_tag: str):
     """The events of one session as Rasa stores them, starting at `start` (one minute per turn)."""
     from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 
-    events = [ActionExecuted("action_session_start", timestamp=start), SessionStarted(timestamp=start),
-              ActionExecuted("action_listen", timestamp=start)]
+    events = [
+        ActionExecuted("action_session_start", timestamp=start),
+        SessionStarted(timestamp=start),
+        ActionExecuted("action_listen", timestamp=start),
+    ]
     for turn, text in enumerate(texts):
         at = start + 60 * (turn + 1)
-        events += [UserUttered(f"{text} [{sender_tag}]", {"name": "greet", "confidence": 1.0}, timestamp=at),
-                   ActionExecuted("utter_greet", timestamp=at + 1),
-                   BotUttered(f"antwoord {turn} [{sender_tag}]", timestamp=at + 1),
-                   ActionExecuted("action_listen", timestamp=at + 2)]
+        events += [
+            UserUttered(f"{text} [{sender_tag}]", {"name": "greet", "confidence": 1.0}, timestamp=at),
+            ActionExecuted("utter_greet", timestamp=at + 1),
+            BotUttered(f"antwoord {turn} [{sender_tag}]", timestamp=at + 1),
+            ActionExecuted("action_listen", timestamp=at + 2),
+        ]
     return events
 
 
@@ -63,8 +69,9 @@ def _read(url: str, sender: str):
 
 
 def _cli(*args, env=None, cwd=ROOT):
-    return subprocess.run([*PRIVACY, *args], capture_output=True, text=True, cwd=cwd, timeout=120,
-                          env=dict(os.environ, **(env or {})))
+    return subprocess.run(
+        [*PRIVACY, *args], capture_output=True, text=True, cwd=cwd, timeout=120, env=dict(os.environ, **(env or {}))
+    )
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -95,11 +102,17 @@ def test_export_gives_exactly_one_conversation_in_order(stored):
     exported = json.loads(result.stdout)
     assert exported["sender_id"] == senders["mixed"]
     expected = [event.as_dict() for event in conversations[senders["mixed"]]]
-    assert [(e["event"], e.get("text"), e["timestamp"]) for e in exported["events"]] == \
-        [(e["event"], e.get("text"), e["timestamp"]) for e in expected]
+    assert [(e["event"], e.get("text"), e["timestamp"]) for e in exported["events"]] == [
+        (e["event"], e.get("text"), e["timestamp"]) for e in expected
+    ]
     assert [line["text"] for line in exported["transcript"]] == [
-        "mijn rug doet zeer [mixed-1]", "antwoord 0 [mixed-1]", "weer pijn [mixed-2]", "antwoord 0 [mixed-2]",
-        "welke oefeningen? [mixed-2]", "antwoord 1 [mixed-2]"]
+        "mijn rug doet zeer [mixed-1]",
+        "antwoord 0 [mixed-1]",
+        "weer pijn [mixed-2]",
+        "antwoord 0 [mixed-2]",
+        "welke oefeningen? [mixed-2]",
+        "antwoord 1 [mixed-2]",
+    ]
     assert "[old]" not in result.stdout and "[recent]" not in result.stdout
 
 
@@ -140,8 +153,9 @@ def test_forget_old_deletes_whole_sessions_older_than_the_retention(stored):
     assert len(mixed["events"]) == len(_session(0, ["a", "b"], "x"))
     tracker = _read(url, senders["mixed"])  # Rasa still reads the rest as a valid conversation
     assert tracker.latest_message.text == "welke oefeningen? [mixed-2]"
-    assert len(json.loads(_cli("--db", url, "export", senders["recent"]).stdout)["events"]) == \
-        len(conversations[senders["recent"]])
+    assert len(json.loads(_cli("--db", url, "export", senders["recent"]).stdout)["events"]) == len(
+        conversations[senders["recent"]]
+    )
     assert "Deleted 0 events of 0 conversations" in _cli("--db", url, "forget-old", "--days", "30").stdout
 
 
@@ -150,9 +164,11 @@ def test_the_cli_finds_the_sqlite_store_through_the_endpoints_file(tmp_path):
     sender = f"ep-{uuid.uuid4().hex[:8]}"
     _write(f"sqlite:///{db}", {sender: _session(NOW, ["hallo"], "ep")})
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text("action_endpoint:\n  url: ${UNSET_ACTION_ENDPOINT_URL}\n"
-                         "tracker_store:\n  type: assistant.tracker_store.StrictSQLTrackerStore\n"
-                         "  dialect: sqlite\n  db: ${TRACKER_DB}\n")
+    endpoints.write_text(
+        "action_endpoint:\n  url: ${UNSET_ACTION_ENDPOINT_URL}\n"
+        "tracker_store:\n  type: assistant.tracker_store.StrictSQLTrackerStore\n"
+        "  dialect: sqlite\n  db: ${TRACKER_DB}\n"
+    )
     result = _cli("--endpoints", str(endpoints), "export", sender, env={"TRACKER_DB": str(db)})
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["transcript"][0]["text"] == "hallo [ep]"
@@ -162,8 +178,13 @@ def test_the_cli_finds_the_postgresql_store_through_the_production_profile(postg
     sender = f"prod-{uuid.uuid4().hex[:8]}"
     _write(postgres_database.url(), {sender: _session(NOW, ["goedendag"], "prod")})
     # Only the tracker store's variables are needed (not Redis', RabbitMQ's, ...).
-    env = dict(TRACKER_DB_HOST=postgres_database.host, TRACKER_DB_PORT=str(postgres_database.port),
-               TRACKER_DB_NAME=postgres_database.name, TRACKER_DB_USER=postgres_database.user, TRACKER_DB_PASSWORD="")
+    env = dict(
+        TRACKER_DB_HOST=postgres_database.host,
+        TRACKER_DB_PORT=str(postgres_database.port),
+        TRACKER_DB_NAME=postgres_database.name,
+        TRACKER_DB_USER=postgres_database.user,
+        TRACKER_DB_PASSWORD="",
+    )
     result = _cli("--endpoints", str(ROOT / "endpoints.production.yml"), "export", sender, env=env)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["transcript"][0]["text"] == "goedendag [prod]"
@@ -217,8 +238,14 @@ structlog.get_logger().debug("processor.debug", text="debugtekst")              
 @pytest.mark.parametrize("mode", ["plain", "redacted"])
 def test_rasa_logs_no_message_text_once_redaction_is_installed(mode):
     """Rasa's own code paths that log message text at INFO and above, with and without our redaction."""
-    result = subprocess.run([sys.executable, "-c", LEAK_SCRIPT, mode], capture_output=True, text=True, cwd=ROOT,
-                            timeout=120, env=dict(os.environ, PYTHONWARNINGS="ignore::DeprecationWarning"))
+    result = subprocess.run(
+        [sys.executable, "-c", LEAK_SCRIPT, mode],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env=dict(os.environ, PYTHONWARNINGS="ignore::DeprecationWarning"),
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     output = result.stdout + result.stderr
     leaked = [secret for secret in ("geheim1", "geheim2", "geheim3") if secret in output]
@@ -235,8 +262,9 @@ def test_the_served_assistant_logs_no_message_text(guarded_server):
 
     server = guarded_server.server
     for text in ["/@zadel-geheimA", "/geheimB ik heb pijn", "mijn geheimC rugpijn is erg"]:
-        response = requests.post(f"{server.url}/webhooks/rest/webhook", timeout=60,
-                                 json={"sender": server.new_sender(), "message": text})
+        response = requests.post(
+            f"{server.url}/webhooks/rest/webhook", timeout=60, json={"sender": server.new_sender(), "message": text}
+        )
         assert response.ok, text
     time.sleep(1)
     log = server.log()
@@ -246,6 +274,7 @@ def test_the_served_assistant_logs_no_message_text(guarded_server):
 
 
 # ---- RabbitMQ: events expire ---------------------------------------------------------------------------------------
+
 
 async def _publish_through_the_profile(env) -> None:
     """The production profile's event broker, created by Rasa from endpoints.production.yml."""
@@ -271,8 +300,15 @@ def test_the_event_queue_drops_events_after_the_retention_period():
     queue, exchange = f"rasa_ttl_test_{uuid.uuid4().hex[:8]}", f"rasa_ttl_test_{uuid.uuid4().hex[:8]}"
     ttl_days = 2 / DAY  # two seconds, so the test can watch it happen
     env = {name: "unused" for name in _profile_variables()}
-    env.update(RABBITMQ_HOST=host, RABBITMQ_PORT=str(port), RABBITMQ_USER="guest", RABBITMQ_PASSWORD="guest",
-               RABBITMQ_QUEUE=queue, RABBITMQ_EXCHANGE=exchange, EVENT_RETENTION_DAYS=repr(ttl_days))
+    env.update(
+        RABBITMQ_HOST=host,
+        RABBITMQ_PORT=str(port),
+        RABBITMQ_USER="guest",
+        RABBITMQ_PASSWORD="guest",
+        RABBITMQ_QUEUE=queue,
+        RABBITMQ_EXCHANGE=exchange,
+        EVENT_RETENTION_DAYS=repr(ttl_days),
+    )
     try:
         asyncio.run(_publish_through_the_profile(env))
         assert asyncio.run(rabbitmq_queue_count(queue)) == 1

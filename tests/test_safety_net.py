@@ -113,12 +113,15 @@ def test_each_tier_names_its_own_response():
     }
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("'s Nachts", "s nachts"),
-    ("Koorts!!", "koorts"),
-    ("gevoelloosheid   in  mijn  kruis", "gevoelloosheid in mijn kruis"),
-    ("café", "cafe"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("'s Nachts", "s nachts"),
+        ("Koorts!!", "koorts"),
+        ("gevoelloosheid   in  mijn  kruis", "gevoelloosheid in mijn kruis"),
+        ("café", "cafe"),
+    ],
+)
 def test_normalise(raw, expected):
     assert normalise(raw) == expected
 

@@ -45,8 +45,12 @@ class Cluster:
         self.servers, self.database, self.env = servers, database, env
 
     def responses(self, name):
-        domain = requests.get(f"{self.servers[0].url}/domain", params={"token": self.servers[0].token},
-                              headers={"Accept": "application/json"}, timeout=30).json()
+        domain = requests.get(
+            f"{self.servers[0].url}/domain",
+            params={"token": self.servers[0].token},
+            headers={"Accept": "application/json"},
+            timeout=30,
+        ).json()
         return {variant["text"] for variant in domain["responses"].get(name, [])}
 
     def events(self, senders):
@@ -60,8 +64,11 @@ class Cluster:
 
 def _post(server, sender, text, metadata=None):
     started = time.monotonic()
-    response = requests.post(f"{server.url}/webhooks/rest/webhook", timeout=120,
-                             json={"sender": sender, "message": text, "metadata": metadata or {}})
+    response = requests.post(
+        f"{server.url}/webhooks/rest/webhook",
+        timeout=120,
+        json={"sender": sender, "message": text, "metadata": metadata or {}},
+    )
     response.raise_for_status()
     return [reply.get("text", "") for reply in response.json()], time.monotonic() - started
 
@@ -75,12 +82,23 @@ def cluster(tmp_path_factory, action_server):
     database = PostgresDatabase(pg_host, pg_port, f"rasa_scale_{run}").create()
     env = {
         "ACTION_ENDPOINT_URL": action_server.url,
-        "TRACKER_DB_HOST": pg_host, "TRACKER_DB_PORT": str(pg_port), "TRACKER_DB_NAME": database.name,
-        "TRACKER_DB_USER": database.user, "TRACKER_DB_PASSWORD": "",
-        "REDIS_HOST": redis_host, "REDIS_PORT": str(redis_port), "REDIS_DB": "0", "REDIS_PASSWORD": "",
+        "TRACKER_DB_HOST": pg_host,
+        "TRACKER_DB_PORT": str(pg_port),
+        "TRACKER_DB_NAME": database.name,
+        "TRACKER_DB_USER": database.user,
+        "TRACKER_DB_PASSWORD": "",
+        "REDIS_HOST": redis_host,
+        "REDIS_PORT": str(redis_port),
+        "REDIS_DB": "0",
+        "REDIS_PASSWORD": "",
         "REDIS_KEY_PREFIX": f"scaletest{run}",
-        "RABBITMQ_HOST": mq_host, "RABBITMQ_PORT": str(mq_port), "RABBITMQ_USER": "guest", "RABBITMQ_PASSWORD": "guest",
-        "RABBITMQ_QUEUE": f"rasa_scale_{run}", "RABBITMQ_EXCHANGE": f"rasa_scale_{run}", "EVENT_RETENTION_DAYS": "1",
+        "RABBITMQ_HOST": mq_host,
+        "RABBITMQ_PORT": str(mq_port),
+        "RABBITMQ_USER": "guest",
+        "RABBITMQ_PASSWORD": "guest",
+        "RABBITMQ_QUEUE": f"rasa_scale_{run}",
+        "RABBITMQ_EXCHANGE": f"rasa_scale_{run}",
+        "EVENT_RETENTION_DAYS": "1",
     }
     assert set(env) == set(re.findall(r"\$\{(\w+)\}", PROFILE.read_text())), "the profile's variables changed"
     workdir = tmp_path_factory.mktemp("scale_out")
@@ -161,11 +179,14 @@ def test_fifty_concurrent_conversations_alternating_between_two_instances(cluste
     assert asyncio.run(rabbitmq_queue_count(cluster.env["RABBITMQ_QUEUE"])) == total
 
     measurement = {
-        "conversations": CONVERSATIONS, "messages": len(latencies), "seconds": round(duration, 1),
+        "conversations": CONVERSATIONS,
+        "messages": len(latencies),
+        "seconds": round(duration, 1),
         "messages_per_second": round(len(latencies) / duration, 1),
         "latency_median_s": round(statistics.median(latencies), 2),
         "latency_p95_s": round(sorted(latencies)[int(0.95 * len(latencies)) - 1], 2),
-        "latency_max_s": round(max(latencies), 2), "events_stored_and_published": total,
+        "latency_max_s": round(max(latencies), 2),
+        "events_stored_and_published": total,
     }
     _record("fifty_conversations", measurement)
     assert duration < 240, measurement
@@ -198,8 +219,9 @@ def test_two_messages_at_once_to_both_instances(cluster):
         texts = [user["text"] for user, _ in turns]
         listens = [e for e in events if e["event"] == "action" and e["name"] == "action_listen"]
         both_stored = all(texts.count(text) == 1 for text in AT_ONCE)
-        whole = all(after and after[-1]["event"] == "action" and after[-1]["name"] == "action_listen"
-                    for _, after in turns)
+        whole = all(
+            after and after[-1]["event"] == "action" and after[-1]["name"] == "action_listen" for _, after in turns
+        )
         counts["pairs"] += 1
         counts["both_turns_stored_whole"] += both_stored and whole and len(listens) == len(turns) + 1
         counts["a_turn_lost_or_cut"] += not (both_stored and whole and len(listens) == len(turns) + 1)
@@ -239,9 +261,16 @@ def test_two_servers_taking_the_same_lock_at_once(kind):
     host, port = require_service("redis")
     prefix, count = f"race{uuid.uuid4().hex[:8]}", 150
     start = time.time() + 8  # both processes have imported Rasa by then
-    processes = [subprocess.Popen([sys.executable, "-c", RACE_SCRIPT, kind, prefix, str(start), str(count), host,
-                                   str(port)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for _ in range(2)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", RACE_SCRIPT, kind, prefix, str(start), str(count), host, str(port)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     try:
         outputs = [process.communicate(timeout=120) for process in processes]
     finally:

@@ -58,15 +58,18 @@ def test_greeting_introduces_the_assistant_as_not_a_doctor(assistant):
     assert re.search(r"geen arts", replies[0]["text"])
 
 
-@pytest.mark.parametrize("text", [
-    "",
-    "   ",
-    "😀😀😀",
-    "rug " * 1500,
-    "What are the opening hours of the zoo?",
-    "<script>alert('hallo')</script>",
-    "x" * 6000,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "😀😀😀",
+        "rug " * 1500,
+        "What are the opening hours of the zoo?",
+        "<script>alert('hallo')</script>",
+        "x" * 6000,
+    ],
+)
 def test_bad_input_gets_a_dutch_reply_never_an_error_or_an_echo(assistant, text):
     replies = assistant.say(assistant.new_sender(), text)
     texts = _texts(replies)
@@ -131,8 +134,10 @@ def test_an_unclear_answer_is_asked_again_and_stop_ends_the_questions(assistant)
     assistant.say(sender, "al maanden")
     assistant.say(sender, "nee")
     assistant.say(sender, "veel")
-    assert _responses(assistant.tracker(sender)) == ["utter_exercise_recommendation_retry_pijnscore",
-                                                     "utter_ask_exercise_recommendation_form_pijnscore"]
+    assert _responses(assistant.tracker(sender)) == [
+        "utter_exercise_recommendation_retry_pijnscore",
+        "utter_ask_exercise_recommendation_form_pijnscore",
+    ]
     assistant.say(sender, "laat maar")
     tracker = assistant.tracker(sender)
     assert _responses(tracker) == ["utter_exercise_recommendation_stopped"]

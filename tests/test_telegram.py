@@ -41,6 +41,7 @@ WEBHOOK_URL = "https://bot.example.test/webhooks/telegram/webhook"
 
 # ---- a stand-in of the Telegram Bot API -----------------------------------------------------------------------------
 
+
 class BotApiStandIn:
     """Answers like api.telegram.org/bot<token>/<method> for the methods the channel uses; records every call."""
 
@@ -80,28 +81,48 @@ class BotApiStandIn:
         prefix = f"/bot{self.token}/"
         if not path.startswith(prefix):
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
-        method = path[len(prefix):].split("?")[0]
+        method = path[len(prefix) :].split("?")[0]
         with self.lock:
             self.calls.append({"method": method, "params": params, "time": time.time()})
             if method == "getMe":
-                return 200, {"ok": True, "result": {"id": int(self.token.split(":")[0]), "is_bot": True,
-                                                    "first_name": "Rugpijn-assistent", "username": self.username}}
+                return 200, {
+                    "ok": True,
+                    "result": {
+                        "id": int(self.token.split(":")[0]),
+                        "is_bot": True,
+                        "first_name": "Rugpijn-assistent",
+                        "username": self.username,
+                    },
+                }
             if method in ("setWebhook", "answerCallbackQuery"):
                 return 200, {"ok": True, "result": True}
             if method == "sendMessage":
                 self.next_message_id += 1
-                return 200, {"ok": True, "result": {
-                    "message_id": self.next_message_id, "date": int(time.time()), "text": params.get("text", ""),
-                    "from": {"id": int(self.token.split(":")[0]), "is_bot": True, "first_name": "Rugpijn-assistent",
-                             "username": self.username},
-                    "chat": {"id": int(params["chat_id"]), "type": "private"}}}
+                return 200, {
+                    "ok": True,
+                    "result": {
+                        "message_id": self.next_message_id,
+                        "date": int(time.time()),
+                        "text": params.get("text", ""),
+                        "from": {
+                            "id": int(self.token.split(":")[0]),
+                            "is_bot": True,
+                            "first_name": "Rugpijn-assistent",
+                            "username": self.username,
+                        },
+                        "chat": {"id": int(params["chat_id"]), "type": "private"},
+                    },
+                }
         return 404, {"ok": False, "error_code": 404, "description": "Not Found: method not found"}
 
     def sent(self, chat_id: int) -> List[Dict[str, Any]]:
         """The sendMessage calls for a chat, with reply_markup decoded."""
         with self.lock:
-            calls = [dict(call["params"]) for call in self.calls
-                     if call["method"] == "sendMessage" and str(call["params"].get("chat_id")) == str(chat_id)]
+            calls = [
+                dict(call["params"])
+                for call in self.calls
+                if call["method"] == "sendMessage" and str(call["params"].get("chat_id")) == str(chat_id)
+            ]
         for call in calls:
             if isinstance(call.get("reply_markup"), str):
                 call["reply_markup"] = json.loads(call["reply_markup"])
@@ -126,9 +147,16 @@ def _user(chat_id: int) -> Dict[str, Any]:
 
 
 def message_update(chat_id: int, **content: Any) -> Dict[str, Any]:
-    return {"update_id": next(_update_ids), "message": {
-        "message_id": next(_update_ids) % 100_000, "from": _user(chat_id),
-        "chat": {"id": chat_id, "first_name": "Sanne", "type": "private"}, "date": int(time.time()), **content}}
+    return {
+        "update_id": next(_update_ids),
+        "message": {
+            "message_id": next(_update_ids) % 100_000,
+            "from": _user(chat_id),
+            "chat": {"id": chat_id, "first_name": "Sanne", "type": "private"},
+            "date": int(time.time()),
+            **content,
+        },
+    }
 
 
 def text_update(chat_id: int, text: str) -> Dict[str, Any]:
@@ -140,29 +168,72 @@ def text_update(chat_id: int, text: str) -> Dict[str, Any]:
 
 def callback_update(chat_id: int, sent: Dict[str, Any], data: str) -> Dict[str, Any]:
     """The update Telegram sends when the button with `data` under the message `sent` is pressed."""
-    return {"update_id": next(_update_ids), "callback_query": {
-        "id": str(next(_update_ids)), "from": _user(chat_id), "chat_instance": "-4471846352011425795", "data": data,
-        "message": {"message_id": 1, "date": int(time.time()), "text": sent["text"],
-                    "from": {"id": 123456789, "is_bot": True, "first_name": "Rugpijn-assistent",
-                             "username": BOT_NAME},
-                    "chat": {"id": chat_id, "first_name": "Sanne", "type": "private"},
-                    "reply_markup": sent["reply_markup"]}}}
+    return {
+        "update_id": next(_update_ids),
+        "callback_query": {
+            "id": str(next(_update_ids)),
+            "from": _user(chat_id),
+            "chat_instance": "-4471846352011425795",
+            "data": data,
+            "message": {
+                "message_id": 1,
+                "date": int(time.time()),
+                "text": sent["text"],
+                "from": {"id": 123456789, "is_bot": True, "first_name": "Rugpijn-assistent", "username": BOT_NAME},
+                "chat": {"id": chat_id, "first_name": "Sanne", "type": "private"},
+                "reply_markup": sent["reply_markup"],
+            },
+        },
+    }
 
 
 MEDIA = {
-    "photo": {"photo": [
-        {"file_id": "AgACAgQAAxkBAAIBZ2V", "file_unique_id": "AQADq7ExG", "file_size": 1622, "width": 90, "height": 67},
-        {"file_id": "AgACAgQAAxkBAAIBZ2W", "file_unique_id": "AQADq7ExH", "file_size": 61234, "width": 800,
-         "height": 600}]},
-    "sticker": {"sticker": {"file_id": "CAACAgIAAxkBAAIBaGV", "file_unique_id": "AgADWQADwDZPEw", "type": "regular",
-                            "width": 512, "height": 512, "is_animated": False, "is_video": False, "emoji": "👍",
-                            "set_name": "HotCherry", "file_size": 23814}},
-    "voice": {"voice": {"duration": 3, "mime_type": "audio/ogg", "file_id": "AwACAgQAAxkBAAIBaWV",
-                        "file_unique_id": "AgADZBMAAm", "file_size": 8423}},
+    "photo": {
+        "photo": [
+            {
+                "file_id": "AgACAgQAAxkBAAIBZ2V",
+                "file_unique_id": "AQADq7ExG",
+                "file_size": 1622,
+                "width": 90,
+                "height": 67,
+            },
+            {
+                "file_id": "AgACAgQAAxkBAAIBZ2W",
+                "file_unique_id": "AQADq7ExH",
+                "file_size": 61234,
+                "width": 800,
+                "height": 600,
+            },
+        ]
+    },
+    "sticker": {
+        "sticker": {
+            "file_id": "CAACAgIAAxkBAAIBaGV",
+            "file_unique_id": "AgADWQADwDZPEw",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": "👍",
+            "set_name": "HotCherry",
+            "file_size": 23814,
+        }
+    },
+    "voice": {
+        "voice": {
+            "duration": 3,
+            "mime_type": "audio/ogg",
+            "file_id": "AwACAgQAAxkBAAIBaWV",
+            "file_unique_id": "AgADZBMAAm",
+            "file_size": 8423,
+        }
+    },
 }
 
 
 # ---- the served assistant with Telegram on ---------------------------------------------------------------------------
+
 
 class TelegramAssistant:
     def __init__(self, url: str, token: str, bot_api: BotApiStandIn):
@@ -174,8 +245,7 @@ class TelegramAssistant:
         return requests.post(self.webhook, json=update, headers=headers, timeout=60)
 
     def tracker(self, sender: Any) -> Dict[str, Any]:
-        response = requests.get(f"{self.url}/conversations/{sender}/tracker", params={"token": self.token},
-                                timeout=30)
+        response = requests.get(f"{self.url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30)
         response.raise_for_status()
         return response.json()
 
@@ -190,8 +260,13 @@ def bot_api():
 @pytest.fixture(scope="module")
 def telegram_assistant(tmp_path_factory, bot_api):
     """scripts/run.sh with Telegram configured, talking to the stand-in instead of api.telegram.org."""
-    env = dict(TELEGRAM_TOKEN=TOKEN, TELEGRAM_BOT_NAME=BOT_NAME, TELEGRAM_WEBHOOK_URL=WEBHOOK_URL,
-               TELEGRAM_SECRET_TOKEN=SECRET, TELEGRAM_API_URL=bot_api.url)
+    env = dict(
+        TELEGRAM_TOKEN=TOKEN,
+        TELEGRAM_BOT_NAME=BOT_NAME,
+        TELEGRAM_WEBHOOK_URL=WEBHOOK_URL,
+        TELEGRAM_SECRET_TOKEN=SECRET,
+        TELEGRAM_API_URL=bot_api.url,
+    )
     with served_by_run_sh(tmp_path_factory.mktemp("telegram"), env) as served:
         yield TelegramAssistant(served.url, served.token, bot_api)
 
@@ -205,8 +280,9 @@ def _user_turns(tracker: Dict[str, Any]) -> List[Dict[str, Any]]:
 
 
 def _bot_names(tracker: Dict[str, Any]) -> List[str]:
-    return [(event.get("metadata") or {}).get("utter_action", "") for event in tracker["events"]
-            if event["event"] == "bot"]
+    return [
+        (event.get("metadata") or {}).get("utter_action", "") for event in tracker["events"] if event["event"] == "bot"
+    ]
 
 
 def _assert_keyboard_fits(markup: Dict[str, Any]) -> List[Dict[str, Any]]:
@@ -218,6 +294,7 @@ def _assert_keyboard_fits(markup: Dict[str, Any]) -> List[Dict[str, Any]]:
 
 
 # ---- integration: the served assistant ------------------------------------------------------------------------------
+
 
 @pytest.mark.integration
 def test_the_webhook_is_set_at_start_with_its_secret(telegram_assistant, bot_api):
@@ -263,8 +340,9 @@ def test_a_question_gets_the_dutch_answer_with_an_inline_keyboard(telegram_assis
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize("secret", ["wrong-secret", None, SECRET[:-1], SECRET + "x"],
-                         ids=["wrong", "missing", "truncated", "extended"])
+@pytest.mark.parametrize(
+    "secret", ["wrong-secret", None, SECRET[:-1], SECRET + "x"], ids=["wrong", "missing", "truncated", "extended"]
+)
 def test_an_update_without_the_right_secret_is_refused(telegram_assistant, bot_api, secret):
     chat = _new_chat()
     calls_before = len(bot_api.calls)
@@ -312,8 +390,9 @@ def test_service_updates_are_acknowledged_silently(telegram_assistant, bot_api):
     assert telegram_assistant.post(update).status_code == 200
     assert telegram_assistant.post({"update_id": next(_update_ids), "my_chat_member": {}}).status_code == 200
     assert telegram_assistant.post("not an update").status_code == 400
-    not_json = requests.post(telegram_assistant.webhook, data=b"{not json", timeout=10,
-                             headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+    not_json = requests.post(
+        telegram_assistant.webhook, data=b"{not json", timeout=10, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    )
     assert not_json.status_code == 400
     assert len(bot_api.calls) == calls_before
 
@@ -338,27 +417,33 @@ def test_telegram_is_off_without_its_variables(assistant):
 
 def test_run_sh_refuses_half_a_telegram_configuration():
     env = {key: value for key, value in os.environ.items() if not key.startswith("TELEGRAM_")}
-    env.update(TELEGRAM_TOKEN=TOKEN, TELEGRAM_BOT_NAME=BOT_NAME, RASA_PORT=str(_free_port()),
-               ACTION_PORT=str(_free_port()))
-    result = subprocess.run([str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=60)
+    env.update(
+        TELEGRAM_TOKEN=TOKEN, TELEGRAM_BOT_NAME=BOT_NAME, RASA_PORT=str(_free_port()), ACTION_PORT=str(_free_port())
+    )
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 2
     assert "TELEGRAM_WEBHOOK_URL TELEGRAM_SECRET_TOKEN missing" in result.stderr
 
 
 # ---- the channel's parts against the stand-in (no assistant) ---------------------------------------------------------
 
+
 def _paragraphs(n: int) -> str:
     sentence = "Blijf in beweging en bouw je activiteiten rustig op, ook als het in het begin wat pijn doet. "
     return "\n\n".join(f"Alinea {i}. " + sentence * 7 for i in range(n))
 
 
-@pytest.mark.parametrize("text", [
-    _paragraphs(20),                                   # paragraphs
-    ("Een zin die niet ophoudt. " * 400).strip(),      # one paragraph: sentences
-    "😀" * 5000,                                        # one word longer than a message: characters (UTF-16)
-    "kort",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        _paragraphs(20),  # paragraphs
+        ("Een zin die niet ophoudt. " * 400).strip(),  # one paragraph: sentences
+        "😀" * 5000,  # one word longer than a message: characters (UTF-16)
+        "kort",
+    ],
+)
 def test_long_text_is_split_not_cut(text):
     parts = split_message(text)
     assert all(1 <= telegram_length(part) <= MESSAGE_LIMIT for part in parts)
@@ -394,16 +479,21 @@ async def test_output_splits_long_answers_and_keeps_the_keyboard_last(bot_api):
     text = _paragraphs(25)
     long_payload = "/faq/recovery_time?" + "x" * 80
     try:
-        await output.send_text_with_buttons(str(chat), text, [
-            {"title": "Hoe snel gaat rugpijn over?", "payload": "/faq/recovery_time"},
-            {"title": "Een knop met een lange payload", "payload": long_payload}])
+        await output.send_text_with_buttons(
+            str(chat),
+            text,
+            [
+                {"title": "Hoe snel gaat rugpijn over?", "payload": "/faq/recovery_time"},
+                {"title": "Een knop met een lange payload", "payload": long_payload},
+            ],
+        )
         await output.send_text_message(str(chat), text)
     finally:
         await output.session.close()
     sent = bot_api.sent(chat)
     parts = split_message(text)
     assert len(parts) > 1 and [message["text"] for message in sent] == parts + parts
-    assert [bool(message.get("reply_markup")) for message in sent[:len(parts)]] == [False] * (len(parts) - 1) + [True]
+    assert [bool(message.get("reply_markup")) for message in sent[: len(parts)]] == [False] * (len(parts) - 1) + [True]
     buttons = _assert_keyboard_fits(sent[len(parts) - 1]["reply_markup"])
     assert buttons[0]["callback_data"] == "/faq/recovery_time"
     assert output.callbacks.payload_for(buttons[1]["callback_data"]) == long_payload

@@ -83,15 +83,18 @@ def test_no_name_answers_two_topics_by_accident(domain, topic_ids):
             assert all(h in longest for h in hits), f"{name} names {hits}"
 
 
-@pytest.mark.parametrize("name, topic", [
-    ("utter_faq/recovery_time", "recovery_time"),
-    ("utter_red_flag_emergency", "red_flag"),
-    ("action_exercise_recommendation", "exercise_recommendation"),
-    ("utter_faq/recurrence_prevention", "recurrence_prevention"),
-    ("utter_ask_exercise_recommendation_form_klachtduur", "exercise_recommendation"),
-    ("action_fallback_topics", "fallback"),
-    ("action_deactivate_loop", None),
-])
+@pytest.mark.parametrize(
+    "name, topic",
+    [
+        ("utter_faq/recovery_time", "recovery_time"),
+        ("utter_red_flag_emergency", "red_flag"),
+        ("action_exercise_recommendation", "exercise_recommendation"),
+        ("utter_faq/recurrence_prevention", "recurrence_prevention"),
+        ("utter_ask_exercise_recommendation_form_klachtduur", "exercise_recommendation"),
+        ("action_fallback_topics", "fallback"),
+        ("action_deactivate_loop", None),
+    ],
+)
 def test_topic_of_follows_the_contract_examples(name, topic, topic_ids):
     assert topic_of(name, topic_ids) == topic
 

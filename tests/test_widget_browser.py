@@ -25,18 +25,32 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 # ---- the socket.io channel (no server needed) ----------------------------------------------------------------------
 
+
 def test_allowed_origins_come_from_configuration():
     assert parse_origins("http://127.0.0.1:5005 http://localhost:5005") == [
-        "http://127.0.0.1:5005", "http://localhost:5005"]
+        "http://127.0.0.1:5005",
+        "http://localhost:5005",
+    ]
     assert parse_origins(["https://Shop.Example.nl", "https://www.shop.example.nl/"]) == [
-        "https://shop.example.nl", "https://www.shop.example.nl"]
+        "https://shop.example.nl",
+        "https://www.shop.example.nl",
+    ]
     assert parse_origins("https://a.example, https://b.example") == ["https://a.example", "https://b.example"]
     assert parse_origins(None) is None
     assert parse_origins("  ") is None
 
 
-@pytest.mark.parametrize("value", ["*", "https://*.example.nl", ["http://localhost:5005", "*"],
-                                   "localhost:5005", "https://shop.example.nl/page", "ftp://shop.example.nl"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "*",
+        "https://*.example.nl",
+        ["http://localhost:5005", "*"],
+        "localhost:5005",
+        "https://shop.example.nl/page",
+        "ftp://shop.example.nl",
+    ],
+)
 def test_wildcards_and_non_origins_are_refused(value):
     with pytest.raises(OriginConfigurationError):
         parse_origins(value)
@@ -106,6 +120,7 @@ async def test_a_socket_can_only_talk_in_the_session_it_joined():
 
 # ---- served: the page, the socket's origin check, the browser ---------------------------------------------------
 
+
 @pytest.mark.integration
 def test_the_demo_page_is_served_without_third_party_content(assistant):
     page = requests.get(f"{assistant.url}/demo", timeout=10)
@@ -139,14 +154,24 @@ def test_the_socket_accepts_only_the_pages_origin(assistant):
 def test_widget_in_headless_chromium(assistant):
     """Open the page, the widget (keyboard), ask, click a quick reply, reload: history in widget and tracker."""
     node = shutil.which("node")
-    missing = [what for what, ok in [
-        ("node", node), (CHROMIUM, os.access(CHROMIUM, os.X_OK)),
-        ("web/node_modules (npm ci)", (ROOT / "web" / "node_modules" / "playwright-core").is_dir()
-         and (ROOT / "web" / "node_modules" / "rasa-webchat" / "lib" / "index.js").is_file())] if not ok]
+    missing = [
+        what
+        for what, ok in [
+            ("node", node),
+            (CHROMIUM, os.access(CHROMIUM, os.X_OK)),
+            (
+                "web/node_modules (npm ci)",
+                (ROOT / "web" / "node_modules" / "playwright-core").is_dir()
+                and (ROOT / "web" / "node_modules" / "rasa-webchat" / "lib" / "index.js").is_file(),
+            ),
+        ]
+        if not ok
+    ]
     if missing:
         pytest.fail(f"missing for the browser test: {', '.join(missing)}; run `make setup`")
-    env = dict(os.environ, BASE_URL=assistant.url, RASA_AUTH_TOKEN=assistant.token, ARTIFACTS=str(ARTIFACTS),
-               CHROMIUM=CHROMIUM)
+    env = dict(
+        os.environ, BASE_URL=assistant.url, RASA_AUTH_TOKEN=assistant.token, ARTIFACTS=str(ARTIFACTS), CHROMIUM=CHROMIUM
+    )
     if os.environ.get("WIDGET_DOCS_SCREENSHOT"):
         env["DOCS_SCREENSHOT"] = str(ROOT / "docs" / "widget.png")
     screenshot = ARTIFACTS / "widget.png"
