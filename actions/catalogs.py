@@ -3,22 +3,36 @@
 The catalogs live next to this module in ``catalogs/products.yml`` and
 ``catalogs/exercises.yml`` (found relative to the code, not the working
 directory). Adding a product or an exercise is a YAML edit only. Every problem
-raises :class:`CatalogError` with the file, the entry and the field named.
+raises :class:`CatalogError` (the project's one :class:`~common.data_files.DataFileError`)
+naming the file and the field, e.g.
+``actions/catalogs/exercises.yml: exercises[2].goal: must be one of ... (entry id 'kat_koe')``.
 
 This module is framework-free: no rasa_sdk import.
 """
 
 from __future__ import annotations
 
-import functools
-import math
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
-import yaml
+import pydantic
+
+from common import data_files
+from common.data_files import (
+    DataFileError,
+    Problem,
+    Schema,
+    boolean,
+    checked,
+    http_url,
+    identifier,
+    load_data_file,
+    non_empty_list,
+    one_of,
+    optional_text,
+    positive_number,
+    text,
+)
 
 CATALOG_DIR = Path(__file__).parent / "catalogs"
 PRODUCTS_FILE = "products.yml"
@@ -30,41 +44,11 @@ PHASES = ("acuut", "subacuut", "chronisch")
 # knee, so the recommender can always offer a safe set of 3 to 4.
 MIN_SAFE_PER_PHASE = 3
 
-_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+# The one error type of the project's data files, under the name this module has always used.
+CatalogError = DataFileError
 
 
-class CatalogError(ValueError):
-    """A catalog file is missing, unreadable or invalid.
-
-    Attributes:
-        file: The catalog file (path as given to the loader).
-        entry: The entry concerned, e.g. ``"exercise #3 (id 'bird_dog')"``, or None.
-        field: The field concerned, or None.
-        problem: What is wrong, in plain words.
-    """
-
-    def __init__(
-        self,
-        file: Path | str,
-        problem: str,
-        *,
-        entry: str | None = None,
-        field: str | None = None,
-    ) -> None:
-        self.file = str(file)
-        self.entry = entry
-        self.field = field
-        self.problem = problem
-        where = [self.file]
-        if entry:
-            where.append(entry)
-        if field:
-            where.append(f"field '{field}'")
-        super().__init__(f"{': '.join(where)}: {problem}")
-
-
-@dataclass(frozen=True)
-class Product:
+class Product(Schema):
     """A product of the shop, as described in ``products.yml``."""
 
     id: str
@@ -72,11 +56,18 @@ class Product:
     description: str
     price: float
     currency: str
-    offer: str | None
+    offer: str | None = pydantic.Field(...)  # required, may be null
     fits_when: str
     not_for: str
     url: str
     url_is_placeholder: bool
+
+    _id = checked("id", check=identifier)
+    _texts = checked("name", "description", "currency", "fits_when", "not_for", check=text)
+    _price = checked("price", check=positive_number)
+    _offer = checked("offer", check=optional_text)
+    _url = checked("url", check=http_url)
+    _flags = checked("url_is_placeholder", check=boolean)
 
     @property
     def price_label(self) -> str:
@@ -84,8 +75,7 @@ class Product:
         return f"{self.price:.2f} {self.currency}"
 
 
-@dataclass(frozen=True)
-class Exercise:
+class Exercise(Schema):
     """An exercise, as described in ``exercises.yml``."""
 
     id: str
@@ -99,213 +89,97 @@ class Exercise:
     stop_if: str
     not_for: str
 
+    _id = checked("id", check=identifier)
+    _texts = checked("name", "dose", "stop_if", "not_for", check=text)
+    _goal = checked("goal", check=one_of(GOALS))
+    _lists = checked("phases", "steps", check=non_empty_list)
+    _phase = checked("phases", check=one_of(PHASES), each_item=True)
+    _step = checked("steps", check=text, each_item=True)
+    _flags = checked("radiating_ok", "below_knee_ok", check=boolean)
+
+    @pydantic.validator("phases")
+    def _each_phase_once(cls, phases: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(phases)) != len(phases):
+            raise ValueError(f"lists a phase twice: {list(phases)!r}")
+        return phases
+
     @property
     def numbered_steps(self) -> tuple[str, ...]:
         """The steps prefixed with their number: ``("1. ...", "2. ...")``."""
         return tuple(f"{i}. {step}" for i, step in enumerate(self.steps, start=1))
 
 
-# --------------------------------------------------------------------------- #
-# Field checkers: each returns the converted value or raises _FieldProblem.
+def _duplicate_ids(key: str, ids: Iterable[str]) -> list[Problem]:
+    seen: dict[str, int] = {}
+    problems: list[Problem] = []
+    for index, entry_id in enumerate(ids):
+        if entry_id in seen:
+            problems.append(
+                (f"{key}[{index}].id", f"duplicate id {entry_id!r}, already used by {key}[{seen[entry_id]}]")
+            )
+        seen.setdefault(entry_id, index)
+    return problems
 
 
-class _FieldProblem(Exception):
-    pass
+class ProductCatalog(Schema):
+    """The schema of ``products.yml``."""
+
+    # What the product answer says instead of an offer when a product has none.
+    no_offer_label: str
+    products: tuple[Product, ...]
+
+    _label = checked("no_offer_label", check=text)
+    _products = checked("products", check=non_empty_list)
+
+    def cross_checks(self) -> list[Problem]:
+        return _duplicate_ids("products", (p.id for p in self.products))
+
+    def offer_label(self, product: Product) -> str:
+        """The product's offer, or the catalog's words for "no offer"."""
+        return product.offer or self.no_offer_label
 
 
-def _text(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise _FieldProblem(f"must be a non-empty text, got {value!r}")
-    return value.strip()
+class ExerciseCatalog(Schema):
+    """The schema of ``exercises.yml``."""
 
+    exercises: tuple[Exercise, ...]
 
-def _optional_text(value: Any) -> str | None:
-    return None if value is None else _text(value)
+    _exercises = checked("exercises", check=non_empty_list)
 
-
-def _identifier(value: Any) -> str:
-    if not isinstance(value, str) or not _ID_RE.match(value):
-        raise _FieldProblem(f"must be lowercase letters, digits and '_' (starting with a letter), got {value!r}")
-    return value
-
-
-def _boolean(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise _FieldProblem(f"must be true or false, got {value!r}")
-    return value
-
-
-def _price(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _FieldProblem(f"must be a number, got {value!r}")
-    if not math.isfinite(value) or value <= 0:
-        raise _FieldProblem(f"must be a positive number, got {value!r}")
-    return float(value)
-
-
-def _url(value: Any) -> str:
-    text = _text(value)
-    if not re.match(r"^https?://\S+$", text):
-        raise _FieldProblem(f"must be an http(s) URL, got {value!r}")
-    return text
-
-
-def _goal(value: Any) -> str:
-    if value not in GOALS:
-        raise _FieldProblem(f"must be one of {', '.join(GOALS)}, got {value!r}")
-    return value
-
-
-def _phases(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not value:
-        raise _FieldProblem(f"must be a non-empty list of phases, got {value!r}")
-    for phase in value:
-        if phase not in PHASES:
-            raise _FieldProblem(f"unknown phase {phase!r}; allowed: {', '.join(PHASES)}")
-    if len(set(value)) != len(value):
-        raise _FieldProblem(f"lists a phase twice: {value!r}")
-    return tuple(value)
-
-
-def _steps(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not value:
-        raise _FieldProblem(f"must be a non-empty list of steps, got {value!r}")
-    steps = []
-    for number, step in enumerate(value, start=1):
-        if not isinstance(step, str) or not step.strip():
-            raise _FieldProblem(f"step {number} must be a non-empty text, got {step!r}")
-        steps.append(step.strip())
-    return tuple(steps)
-
-
-_Schema = dict[str, Callable[[Any], Any]]
-
-_PRODUCT_SCHEMA: _Schema = {
-    "id": _identifier,
-    "name": _text,
-    "description": _text,
-    "price": _price,
-    "currency": _text,
-    "offer": _optional_text,
-    "fits_when": _text,
-    "not_for": _text,
-    "url": _url,
-    "url_is_placeholder": _boolean,
-}
-
-_EXERCISE_SCHEMA: _Schema = {
-    "id": _identifier,
-    "name": _text,
-    "goal": _goal,
-    "phases": _phases,
-    "radiating_ok": _boolean,
-    "below_knee_ok": _boolean,
-    "steps": _steps,
-    "dose": _text,
-    "stop_if": _text,
-    "not_for": _text,
-}
-
-
-# --------------------------------------------------------------------------- #
-# Loading
-
-
-def _read_entries(path: Path, key: str, kind: str) -> list[dict[str, Any]]:
-    """Read ``path`` and return the list under top-level ``key``."""
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CatalogError(path, f"cannot read the file ({exc.strerror})") from exc
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        raise CatalogError(path, f"invalid YAML: {exc}") from exc
-    if not isinstance(data, dict) or key not in data:
-        raise CatalogError(path, f"must be a mapping with a top-level '{key}' list")
-    extra = sorted(set(data) - {key})
-    if extra:
-        raise CatalogError(path, f"unknown top-level key(s): {', '.join(map(str, extra))}")
-    entries = data[key]
-    if not isinstance(entries, list) or not entries:
-        raise CatalogError(path, f"'{key}' must be a non-empty list")
-    for index, entry in enumerate(entries, start=1):
-        if not isinstance(entry, dict):
-            raise CatalogError(path, f"must be a mapping of fields, got {entry!r}", entry=f"{kind} #{index}")
-    return entries
-
-
-def _build(path: Path, entries: list[dict[str, Any]], kind: str, schema: _Schema, cls):
-    """Validate ``entries`` against ``schema`` and build ``cls`` instances."""
-    items = []
-    seen: dict[str, str] = {}
-    for index, entry in enumerate(entries, start=1):
-        label = f"{kind} #{index}"
-        if isinstance(entry.get("id"), str):
-            label += f" (id '{entry['id']}')"
-        for field in entry:
-            if field not in schema:
-                raise CatalogError(
-                    path,
-                    f"unknown field; allowed: {', '.join(schema)}",
-                    entry=label,
-                    field=str(field),
+    def cross_checks(self) -> list[Problem]:
+        problems = _duplicate_ids("exercises", (e.id for e in self.exercises))
+        for index, exercise in enumerate(self.exercises):
+            if exercise.below_knee_ok and not exercise.radiating_ok:
+                problems.append(
+                    (
+                        f"exercises[{index}].below_knee_ok",
+                        f"below_knee_ok: true requires radiating_ok: true (entry id {exercise.id!r})",
+                    )
                 )
-        values = {}
-        for field, check in schema.items():
-            if field not in entry:
-                raise CatalogError(path, "missing field", entry=label, field=field)
-            try:
-                values[field] = check(entry[field])
-            except _FieldProblem as problem:
-                raise CatalogError(path, str(problem), entry=label, field=field) from None
-        if values["id"] in seen:
-            raise CatalogError(
-                path,
-                f"duplicate id, already used by {seen[values['id']]}",
-                entry=label,
-                field="id",
-            )
-        seen[values["id"]] = label
-        items.append((label, cls(**values)))
-    return items
+        for phase in PHASES:
+            safe = [e for e in self.exercises if phase in e.phases and e.below_knee_ok]
+            if len(safe) < MIN_SAFE_PER_PHASE:
+                problems.append(
+                    (
+                        "exercises",
+                        f"phase '{phase}' needs at least {MIN_SAFE_PER_PHASE} exercises with "
+                        f"below_knee_ok: true, found {len(safe)}",
+                    )
+                )
+        return problems
 
 
-@functools.cache
-def _load_products_cached(directory: Path) -> tuple[Product, ...]:
-    path = directory / PRODUCTS_FILE
-    entries = _read_entries(path, "products", "product")
-    return tuple(item for _, item in _build(path, entries, "product", _PRODUCT_SCHEMA, Product))
+def _directory(directory: Path | str | None) -> Path:
+    return Path(directory) if directory is not None else CATALOG_DIR
 
 
-@functools.cache
-def _load_exercises_cached(directory: Path) -> tuple[Exercise, ...]:
-    path = directory / EXERCISES_FILE
-    entries = _read_entries(path, "exercises", "exercise")
-    built = _build(path, entries, "exercise", _EXERCISE_SCHEMA, Exercise)
-    for label, exercise in built:
-        if exercise.below_knee_ok and not exercise.radiating_ok:
-            raise CatalogError(
-                path,
-                "below_knee_ok: true requires radiating_ok: true",
-                entry=label,
-                field="below_knee_ok",
-            )
-    exercises = tuple(exercise for _, exercise in built)
-    for phase in PHASES:
-        safe = [e for e in exercises if phase in e.phases and e.below_knee_ok]
-        if len(safe) < MIN_SAFE_PER_PHASE:
-            raise CatalogError(
-                path,
-                f"phase '{phase}' needs at least {MIN_SAFE_PER_PHASE} exercises with "
-                f"below_knee_ok: true, found {len(safe)}",
-                field="phases",
-            )
-    return exercises
+def load_product_catalog(directory: Path | str | None = None) -> ProductCatalog:
+    """Load and validate ``products.yml`` once per directory (default: the catalogs next to this module).
 
-
-def _resolve(directory: Path | str | None) -> Path:
-    return (Path(directory) if directory is not None else CATALOG_DIR).resolve()
+    Raises:
+        CatalogError: The file is missing or invalid.
+    """
+    return load_data_file(_directory(directory) / PRODUCTS_FILE, ProductCatalog)
 
 
 def load_products(directory: Path | str | None = None) -> tuple[Product, ...]:
@@ -321,7 +195,7 @@ def load_products(directory: Path | str | None = None) -> tuple[Product, ...]:
     Raises:
         CatalogError: The file is missing or invalid.
     """
-    return _load_products_cached(_resolve(directory))
+    return load_product_catalog(directory).products
 
 
 def load_exercises(directory: Path | str | None = None) -> tuple[Exercise, ...]:
@@ -341,7 +215,7 @@ def load_exercises(directory: Path | str | None = None) -> tuple[Exercise, ...]:
     Raises:
         CatalogError: The file is missing or invalid.
     """
-    return _load_exercises_cached(_resolve(directory))
+    return load_data_file(_directory(directory) / EXERCISES_FILE, ExerciseCatalog).exercises
 
 
 def load_catalogs(
@@ -375,7 +249,11 @@ def get_exercise(exercise_id: str, directory: Path | str | None = None) -> Exerc
     raise KeyError(exercise_id)
 
 
+def offer_label(product: Product, directory: Path | str | None = None) -> str:
+    """The product's offer as the answers show it; the catalog's words when it has none."""
+    return load_product_catalog(directory).offer_label(product)
+
+
 def clear_cache() -> None:
     """Forget loaded catalogs (for tests that edit a catalog in place)."""
-    _load_products_cached.cache_clear()
-    _load_exercises_cached.cache_clear()
+    data_files.clear_cache()

@@ -3,30 +3,38 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Dict, Mapping, Optional
 
-import yaml
+import pydantic
+
+from common.data_files import DataFileError, Schema, load_data_file
 
 CONTACT_PATH = Path(__file__).parent / "catalogs" / "shop_contact.yml"
+# The environment variable that overrides each field of the file (per deployment).
 ENVIRONMENT = {"email": "SHOP_EMAIL", "phone": "SHOP_PHONE", "hours": "SHOP_HOURS"}
 
 
-class ContactConfigError(ValueError):
-    """shop_contact.yml is malformed."""
+class ShopContact(Schema):
+    """The schema of ``shop_contact.yml``: each field may be empty when its environment variable is set."""
+
+    email: pydantic.StrictStr | None = None
+    phone: pydantic.StrictStr | None = None
+    hours: pydantic.StrictStr | None = None
 
 
-def shop_contact(path: Path = CONTACT_PATH, environ: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
-    """Return ``{"shop_email", "shop_phone", "shop_hours"}``; environment variables win over the file."""
+def shop_contact(path: Path = CONTACT_PATH, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Return ``{"shop_email", "shop_phone", "shop_hours"}``; environment variables win over the file.
+
+    Raises:
+        DataFileError: The file is invalid, or a field is empty in the file and in the environment.
+    """
     environ = os.environ if environ is None else environ
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise ContactConfigError(f"{path}: cannot be read: {error}") from error
+    from_file = load_data_file(path, ShopContact)
     contact = {}
     for field, variable in ENVIRONMENT.items():
-        value = (environ.get(variable) or "").strip() or raw.get(field)
-        if not isinstance(value, str) or not value.strip():
-            raise ContactConfigError(f"{path}: '{field}' must be a non-empty text (or set {variable})")
-        contact[f"shop_{field}"] = value.strip()
+        value = (environ.get(variable) or "").strip() or (getattr(from_file, field) or "").strip()
+        if not value:
+            raise DataFileError(path, field, f"must be a non-empty text (or set {variable})")
+        contact[f"shop_{field}"] = value
     return contact

@@ -1,15 +1,18 @@
 """The exercise questionnaire (exercise_recommendation_form) and action_exercise_recommendation."""
 
-from typing import Any, Dict, List
+from __future__ import annotations
+
+from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.catalogs import get_product
-from actions.questionnaire import ALARM_SLOT, FAILURES_SLOT, PARSERS, read_answer, retry_response
+from actions.catalogs import Exercise, get_product, offer_label
+from actions.questionnaire import FAILURES_SLOT, PARSERS, Answer, read_answer, retry_response
 from actions.recommender import OUTCOME_EXERCISES, OUTCOME_RED_FLAG, recommend
+from common.safety import ALARM_SLOT, RED_FLAG_EMERGENCY, SAFETY_RESPONSES, SCREENING_SLOT
 
 FORM_SLOTS = list(PARSERS)
 EBOOK_ID = "oefenboek"
@@ -22,7 +25,7 @@ class ValidateExerciseRecommendationForm(FormValidationAction):
         return "validate_exercise_recommendation_form"
 
     @staticmethod
-    def _read(slot: str, tracker: Tracker):
+    def _read(slot: str, tracker: Tracker) -> Answer:
         latest = tracker.latest_message or {}
         intent = latest.get("intent") or {}
         return read_answer(slot, latest.get("text"), intent.get("name"), intent.get("confidence") or 0.0)
@@ -32,7 +35,7 @@ class ValidateExerciseRecommendationForm(FormValidationAction):
         """Answers not understood in a row, this one included."""
         return int(tracker.get_slot(FAILURES_SLOT) or 0) + 1
 
-    async def _extract(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
+    async def _extract(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         if tracker.get_slot("requested_slot") != slot:
             return {}
         answer = self._read(slot, tracker)
@@ -43,7 +46,7 @@ class ValidateExerciseRecommendationForm(FormValidationAction):
         dispatcher.utter_message(response=retry_response(slot, self._misses_in_a_row(tracker)))
         return {slot: None}
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         """Extract and validate as usual, then count answers not understood in a row."""
         requested = tracker.get_slot("requested_slot")
         events = await super().run(dispatcher, tracker, domain)
@@ -55,20 +58,28 @@ class ValidateExerciseRecommendationForm(FormValidationAction):
                 events.append(SlotSet(FAILURES_SLOT, self._misses_in_a_row(tracker)))
         return events
 
-    async def extract_klachtduur(self, dispatcher, tracker, domain) -> Dict[str, Any]:
+    async def extract_klachtduur(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         return await self._extract("klachtduur", dispatcher, tracker)
 
-    async def extract_uitstraling(self, dispatcher, tracker, domain) -> Dict[str, Any]:
+    async def extract_uitstraling(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         return await self._extract("uitstraling", dispatcher, tracker)
 
-    async def extract_pijnscore(self, dispatcher, tracker, domain) -> Dict[str, Any]:
+    async def extract_pijnscore(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         return await self._extract("pijnscore", dispatcher, tracker)
 
-    async def extract_alarm_check(self, dispatcher, tracker, domain) -> Dict[str, Any]:
-        return await self._extract("alarm_check", dispatcher, tracker)
+    async def extract_alarm_check(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._extract(SCREENING_SLOT, dispatcher, tracker)
 
 
-def _item_fields(exercise) -> Dict[str, str]:
+def _item_fields(exercise: Exercise) -> dict[str, str]:
     return {
         "naam": exercise.name,
         "stappen": "\n".join(exercise.numbered_steps),
@@ -84,19 +95,19 @@ class ActionExerciseRecommendation(Action):
     def name(self) -> str:
         return "action_exercise_recommendation"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         score = tracker.get_slot("pijnscore")
         result = recommend(
             duration=tracker.get_slot("klachtduur"),
             radiation=tracker.get_slot("uitstraling"),
             pain_score=None if score is None else int(score),
-            alarm=bool(tracker.get_slot("alarm_check")),
+            alarm=bool(tracker.get_slot(SCREENING_SLOT)),
         )
         # The answers are used once: asking for exercises again starts the questions anew.
         events = [SlotSet(slot, None) for slot in FORM_SLOTS] + [SlotSet(FAILURES_SLOT, 0)]
         if result.outcome == OUTCOME_RED_FLAG:
             # A yes on the screening question without knowing which sign: the most urgent tier.
-            dispatcher.utter_message(response="utter_red_flag_emergency")
+            dispatcher.utter_message(response=SAFETY_RESPONSES[RED_FLAG_EMERGENCY])
             return events + [SlotSet(ALARM_SLOT, True)]
         if result.outcome != OUTCOME_EXERCISES:
             dispatcher.utter_message(response="utter_exercise_recommendation_severe_pain")
@@ -112,7 +123,7 @@ class ActionExerciseRecommendation(Action):
                 response="utter_exercise_recommendation_ebook",
                 boek=ebook.name,
                 prijs=ebook.price_label,
-                actie=ebook.offer or "",
+                actie=offer_label(ebook),
                 link=ebook.url,
             )
         return events

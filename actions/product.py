@@ -1,14 +1,16 @@
 """action_product_recommendation: the shop's own products, explained honestly."""
 
-from typing import Any, Dict, List
+from __future__ import annotations
+
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.catalogs import load_products
-from actions.questionnaire import ALARM_SLOT
+from actions.catalogs import load_products, offer_label
 from actions.recommender import product_advice
+from common.safety import ALARM_SLOT, REMINDER_RESPONSE
 
 
 class ActionProductRecommendation(Action):
@@ -17,11 +19,11 @@ class ActionProductRecommendation(Action):
     def name(self) -> str:
         return "action_product_recommendation"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         score = tracker.get_slot("pijnscore")
         advice = product_advice(None if score is None else int(score), bool(tracker.get_slot(ALARM_SLOT)))
         if advice == "none":
-            dispatcher.utter_message(response="utter_red_flag_reminder")
+            dispatcher.utter_message(response=REMINDER_RESPONSE)
             return []
         if advice == "doctor_first":
             dispatcher.utter_message(response="utter_product_recommendation_doctor_first")
@@ -32,7 +34,7 @@ class ActionProductRecommendation(Action):
                 naam=product.name,
                 beschrijving=product.description,
                 prijs=product.price_label,
-                actie=product.offer or "geen actie",
+                actie=offer_label(product),
                 past_als=product.fits_when,
                 niet_voor=product.not_for,
                 link=product.url,

@@ -7,32 +7,26 @@ or not understood (asked again with an example, and after repeated failure the f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Optional
+from typing import Any
 
 from actions.parsing import parse_duration, parse_pain_score, parse_radiation, parse_yes_no
+from common.safety import SAFETY_INTENTS, SCREENING_SLOT
 
-PARSERS: Dict[str, Callable[[Optional[str]], Any]] = {
+PARSERS: dict[str, Callable[[str | None], Any]] = {
     "klachtduur": parse_duration,
     "uitstraling": parse_radiation,
     "pijnscore": parse_pain_score,
-    "alarm_check": parse_yes_no,
+    SCREENING_SLOT: parse_yes_no,
 }
 
-# Slots the questionnaire's actions keep besides the answers (domain.yml).
+# Slot the questionnaire's actions keep besides the answers (domain.yml); the safety slot
+# (yes on the screening question) is common.safety.ALARM_SLOT.
 FAILURES_SLOT = "onbegrepen_antwoorden"  # answers not understood in a row
-ALARM_SLOT = "alarm_gemeld"  # yes on the screening question: no exercises or products this session
 
 # Intents that always leave the form: never read as an answer.
-ALWAYS_INTERRUPT = {
-    "stop",
-    "goodbye",
-    "human_handoff",
-    "crisis",
-    "red_flag_emergency",
-    "red_flag_today",
-    "red_flag_soon",
-}
+ALWAYS_INTERRUPT = {"stop", "goodbye", "human_handoff", *SAFETY_INTENTS}
 # Intents that leave the form when the text is not an answer to the question.
 QUESTION_INTENTS = {"faq", "bot_challenge", "product_recommendation"}
 # A question from the article interrupts when it is confident or has a question mark; with a question
@@ -55,7 +49,7 @@ class Answer:
         return self.value is not None
 
 
-def read_answer(slot: str, text: Optional[str], intent: Optional[str], confidence: float = 0.0) -> Answer:
+def read_answer(slot: str, text: str | None, intent: str | None, confidence: float = 0.0) -> Answer:
     """Read the user's answer to the question for ``slot``."""
     if slot not in PARSERS:
         raise ValueError(f"unknown questionnaire slot {slot!r}")

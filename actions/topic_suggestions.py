@@ -2,46 +2,52 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any
 
-import yaml
+from common.data_files import Problem, Schema, checked, load_data_file, non_empty_list, non_empty_mapping, text
 
 CATALOG_PATH = Path(__file__).parent / "catalogs" / "topic_buttons.yml"
 RETRIEVAL_INTENT = "faq"
 
 
-class TopicCatalogError(ValueError):
-    """topic_buttons.yml is malformed."""
+class TopicButton(Schema):
+    """A quick-reply button that leads to a topic."""
+
+    title: str
+    payload: str
+
+    _texts = checked("title", "payload", check=text)
 
 
-@lru_cache(maxsize=2)
-def load_topic_buttons(path: Path = CATALOG_PATH) -> Dict[str, Any]:
+class TopicButtons(Schema):
+    """The schema of ``topic_buttons.yml``: a button per topic, and the topics offered when nothing is likely."""
+
+    topics: dict[str, TopicButton]
+    default: tuple[str, ...]
+
+    _topics = checked("topics", check=non_empty_mapping)
+    _default = checked("default", check=non_empty_list)
+
+    def cross_checks(self) -> list[Problem]:
+        return [
+            (f"default[{index}]", f"unknown topic {topic!r}: it has no button under 'topics'")
+            for index, topic in enumerate(self.default)
+            if topic not in self.topics
+        ]
+
+
+def load_topic_buttons(path: Path = CATALOG_PATH) -> TopicButtons:
     """Load and validate the topic buttons once.
 
-    Returns:
-        ``{"topics": {id: {"title", "payload"}}, "default": [ids]}``.
+    Raises:
+        DataFileError: The file is missing or invalid (the message names the file and the field).
     """
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise TopicCatalogError(f"{path}: cannot be read: {error}") from error
-    topics = (raw or {}).get("topics")
-    if not isinstance(topics, dict) or not topics:
-        raise TopicCatalogError(f"{path}: 'topics' must be a non-empty mapping")
-    for topic, button in topics.items():
-        for field in ("title", "payload"):
-            if not isinstance((button or {}).get(field), str) or not button[field].strip():
-                raise TopicCatalogError(f"{path}: topics.{topic}.{field} must be a non-empty text")
-    default = raw.get("default") or []
-    unknown = [t for t in default if t not in topics]
-    if not default or unknown:
-        raise TopicCatalogError(f"{path}: 'default' must list known topics (unknown: {unknown})")
-    return {"topics": topics, "default": list(default)}
+    return load_data_file(path, TopicButtons)
 
 
-def likely_topics(parse_data: Mapping[str, Any], count: int = 3, catalog: Optional[Dict[str, Any]] = None) -> List[str]:
+def likely_topics(parse_data: Mapping[str, Any], count: int = 3, catalog: TopicButtons | None = None) -> list[str]:
     """Rank the topics a not-understood message most likely meant.
 
     FAQ topics score the FAQ intent's confidence times the ResponseSelector's confidence for the
@@ -49,9 +55,9 @@ def likely_topics(parse_data: Mapping[str, Any], count: int = 3, catalog: Option
     skipped; when fewer than ``count`` remain, the catalog's defaults fill up the list.
     """
     catalog = catalog or load_topic_buttons()
-    known = catalog["topics"]
+    known = catalog.topics
     intents = {r.get("name"): r.get("confidence") or 0.0 for r in parse_data.get("intent_ranking") or []}
-    scores: Dict[str, float] = {}
+    scores: dict[str, float] = {}
     faq_confidence = intents.get(RETRIEVAL_INTENT, 0.0)
     selector = (parse_data.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
     for entry in selector.get("ranking") or []:
@@ -63,13 +69,13 @@ def likely_topics(parse_data: Mapping[str, Any], count: int = 3, catalog: Option
         if name in known:
             scores[name] = max(scores.get(name, 0.0), confidence)
     ranked = [t for t, s in sorted(scores.items(), key=lambda item: -item[1]) if s > 0.0]
-    for topic in catalog["default"]:
+    for topic in catalog.default:
         if topic not in ranked:
             ranked.append(topic)
     return ranked[:count]
 
 
-def buttons_for(topics: List[str], catalog: Optional[Dict[str, Any]] = None) -> List[Dict[str, str]]:
+def buttons_for(topics: list[str], catalog: TopicButtons | None = None) -> list[dict[str, str]]:
     """Quick-reply buttons (title and payload) for the given topic ids."""
     catalog = catalog or load_topic_buttons()
-    return [dict(catalog["topics"][t]) for t in topics]
+    return [catalog.topics[t].dict() for t in topics]

@@ -11,18 +11,14 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional, Pattern, Tuple
+from typing import Any
 
-import yaml
+import pydantic
+
+from common.data_files import Problem, Schema, checked, load_data_file, non_empty_mapping
+from common.safety import SAFETY_RESPONSES, TIER_INTENTS, TIER_ORDER
 
 LEXICON_PATH = Path(__file__).parent / "alarm_signs.yml"
-
-# Most urgent first: the first tier with a sign in the message wins.
-TIER_ORDER = ("crisis", "emergency", "today", "soon")
-
-
-class LexiconError(ValueError):
-    """The alarm-sign lexicon file is malformed."""
 
 
 @dataclass(frozen=True)
@@ -45,18 +41,100 @@ class _Sign:
     tier: str
     sign: str
     response: str
-    keywords: Tuple[str, ...]
-    patterns: Tuple[Pattern, ...]
+    keywords: tuple[str, ...]
+    patterns: tuple[re.Pattern[str], ...]
 
 
 @dataclass(frozen=True)
 class Lexicon:
     """Compiled lexicon: signs in tier order plus the negation rules."""
 
-    signs: Tuple[_Sign, ...]
-    negation_cues: frozenset
-    not_before: frozenset
-    clause_breaks: frozenset
+    signs: tuple[_Sign, ...]
+    negation_cues: frozenset[str]
+    not_before: frozenset[str]
+    clause_breaks: frozenset[str]
+
+
+# --------------------------------------------------------------------------- #
+# The schema of alarm_signs.yml
+
+
+def _normalised_word(keyword: Any) -> str:
+    if not isinstance(keyword, str) or keyword != normalise(keyword) or " " in keyword:
+        raise ValueError(f"{keyword!r} must be one normalised word (lowercase, no accents, no spaces)")
+    return keyword
+
+
+def _regular_expression(pattern: Any) -> str:
+    if not isinstance(pattern, str):
+        raise ValueError(f"must be a regular expression in quotes, got {pattern!r}")
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise ValueError(f"{pattern!r}: {error}") from None
+    return pattern
+
+
+class SignWording(Schema):
+    """How users word one alarm sign: single keywords and phrase patterns."""
+
+    keywords: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+
+    _keyword = checked("keywords", check=_normalised_word, each_item=True)
+    _pattern = checked("patterns", check=_regular_expression, each_item=True)
+
+    @pydantic.root_validator(skip_on_failure=True)
+    def _keywords_or_patterns(cls, values: dict[str, Any]) -> dict[str, Any]:
+        if not values.get("keywords") and not values.get("patterns"):
+            raise ValueError("needs keywords or patterns")
+        return values
+
+
+class Tier(Schema):
+    """An urgency tier: the response that answers it and its signs."""
+
+    response: str
+    signs: dict[str, SignWording]
+
+    _signs = checked("signs", check=non_empty_mapping)
+
+    @pydantic.validator("response", pre=True)
+    def _names_a_response(cls, response: Any) -> str:
+        if not isinstance(response, str) or not response.startswith("utter_"):
+            raise ValueError(f"must name a response (utter_...), got {response!r}")
+        return response
+
+
+class Negation(Schema):
+    """When a sign counts as denied ("geen koorts")."""
+
+    cues: tuple[str, ...] = ()
+    not_before: tuple[str, ...] = ()
+    clause_breaks: tuple[str, ...] = ()
+
+
+class LexiconFile(Schema):
+    """The schema of ``alarm_signs.yml``."""
+
+    negation: Negation = Negation()
+    tiers: dict[str, Tier]
+
+    @pydantic.validator("tiers", pre=True)
+    def _exactly_the_tiers(cls, tiers: Any) -> Any:
+        if not isinstance(tiers, dict) or set(tiers) != set(TIER_ORDER):
+            raise ValueError(f"must be exactly {list(TIER_ORDER)}, got {list(tiers or [])}")
+        return tiers
+
+    def cross_checks(self) -> list[Problem]:
+        problems: list[Problem] = []
+        for tier_name, tier in self.tiers.items():
+            expected = SAFETY_RESPONSES[TIER_INTENTS[tier_name]]
+            if tier.response != expected:
+                problems.append(
+                    (f"tiers.{tier_name}.response", f"must be {expected} (common.safety), got {tier.response}")
+                )
+        return problems
 
 
 def normalise(text: str) -> str:
@@ -69,7 +147,7 @@ def normalise(text: str) -> str:
     return text.strip()
 
 
-def _parts(text: str) -> List[str]:
+def _parts(text: str) -> list[str]:
     """Split raw text into sentence parts at punctuation, then normalise each."""
     parts = re.split(r"[;:!?()\[\]\n\r\u2014\u2013]+|[.,](?=\s|$)|\s-\s", text or "")
     return [p for p in (normalise(part) for part in parts) if p]
@@ -126,7 +204,7 @@ def _is_negated(part: str, start: int, lexicon: Lexicon) -> bool:
     return False
 
 
-def _find_in_part(part: str, sign: _Sign, lexicon: Lexicon) -> Optional[bool]:
+def _find_in_part(part: str, sign: _Sign, lexicon: Lexicon) -> bool | None:
     """True: the sign is mentioned; False: only mentioned negated; None: not mentioned."""
     negated = False
     for pattern in sign.patterns:
@@ -145,7 +223,7 @@ def _find_in_part(part: str, sign: _Sign, lexicon: Lexicon) -> Optional[bool]:
     return False if negated else None
 
 
-def detect(text: str, lexicon: Optional[Lexicon] = None) -> Optional[AlarmMatch]:
+def detect(text: str, lexicon: Lexicon | None = None) -> AlarmMatch | None:
     """Return the most urgent alarm sign mentioned (and not negated) in ``text``, or None."""
     lexicon = lexicon or load_lexicon()
     parts = _parts(text)
@@ -155,69 +233,36 @@ def detect(text: str, lexicon: Optional[Lexicon] = None) -> Optional[AlarmMatch]
     return None
 
 
-def mentions_negated_sign(text: str, lexicon: Optional[Lexicon] = None) -> bool:
+def mentions_negated_sign(text: str, lexicon: Lexicon | None = None) -> bool:
     """True when ``text`` names an alarm sign only to deny it ("geen koorts", "nooit kanker gehad")."""
     lexicon = lexicon or load_lexicon()
     parts = _parts(text)
     return any(_find_in_part(part, sign, lexicon) is False for sign in lexicon.signs for part in parts)
 
 
-def _require(condition: bool, path: Path, where: str, problem: str) -> None:
-    if not condition:
-        raise LexiconError(f"{path}: {where}: {problem}")
-
-
 @lru_cache(maxsize=4)
 def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
-    """Load and compile the lexicon once; raise LexiconError naming the bad field."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise LexiconError(f"{path}: cannot be read: {error}") from error
-    _require(isinstance(raw, dict), path, "top level", "must be a mapping")
-    negation = raw.get("negation") or {}
-    tiers: Dict = raw.get("tiers") or {}
-    _require(set(tiers) == set(TIER_ORDER), path, "tiers", f"must be exactly {list(TIER_ORDER)}")
-    signs: List[_Sign] = []
-    for tier in TIER_ORDER:
-        entry = tiers[tier]
-        where = f"tiers.{tier}"
-        _require(isinstance(entry, dict), path, where, "must be a mapping")
-        response = entry.get("response")
-        _require(
-            isinstance(response, str) and response.startswith("utter_"),
-            path,
-            f"{where}.response",
-            "must name a response (utter_...)",
+    """Load and compile the lexicon once.
+
+    Raises:
+        DataFileError: The file is missing or invalid (the message names the file and the field).
+    """
+    data = load_data_file(path, LexiconFile)
+    signs = [
+        _Sign(
+            tier_name,
+            sign_id,
+            tier.response,
+            wording.keywords,
+            tuple(re.compile(pattern) for pattern in wording.patterns),
         )
-        _require(
-            isinstance(entry.get("signs"), dict) and entry["signs"],
-            path,
-            f"{where}.signs",
-            "must be a non-empty mapping",
-        )
-        for sign_id, sign in entry["signs"].items():
-            sign_where = f"{where}.signs.{sign_id}"
-            keywords = sign.get("keywords") or []
-            patterns = sign.get("patterns") or []
-            _require(bool(keywords or patterns), path, sign_where, "needs keywords or patterns")
-            for keyword in keywords:
-                _require(
-                    isinstance(keyword, str) and keyword == normalise(keyword) and " " not in keyword,
-                    path,
-                    f"{sign_where}.keywords",
-                    f"{keyword!r} must be one normalised word",
-                )
-            compiled = []
-            for pattern in patterns:
-                try:
-                    compiled.append(re.compile(pattern))
-                except re.error as error:
-                    raise LexiconError(f"{path}: {sign_where}.patterns: {pattern!r}: {error}") from error
-            signs.append(_Sign(tier, sign_id, response, tuple(keywords), tuple(compiled)))
+        for tier_name in TIER_ORDER
+        for tier in [data.tiers[tier_name]]
+        for sign_id, wording in tier.signs.items()
+    ]
     return Lexicon(
         signs=tuple(signs),
-        negation_cues=frozenset(negation.get("cues") or []),
-        not_before=frozenset(negation.get("not_before") or []),
-        clause_breaks=frozenset(negation.get("clause_breaks") or []),
+        negation_cues=frozenset(data.negation.cues),
+        not_before=frozenset(data.negation.not_before),
+        clause_breaks=frozenset(data.negation.clause_breaks),
     )

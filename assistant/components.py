@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -31,18 +31,11 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from assistant.alarm_signs import detect, load_lexicon, mentions_negated_sign
+from common.safety import SAFETY_INTENTS, TIER_INTENTS
 
 FALLBACK_INTENT = "nlu_fallback"
 RESPONSE_SELECTOR = "response_selector"
 ORIGINAL_TEXT = "original_text"
-
-# Intent forced by the safety net, per urgency tier of alarm_signs.yml (most urgent first).
-TIER_INTENTS = {
-    "crisis": "crisis",
-    "emergency": "red_flag_emergency",
-    "today": "red_flag_today",
-    "soon": "red_flag_soon",
-}
 
 _TAG = re.compile(r"<[^>]{0,200}>")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -65,16 +58,16 @@ class TextGuard(GraphComponent):
     """
 
     @staticmethod
-    def get_default_config() -> Dict[str, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"max_characters": 1500}
 
-    def __init__(self, config: Dict[str, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self.max_characters = int(config["max_characters"])
 
     @classmethod
     def create(
         cls,
-        config: Dict[str, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -87,7 +80,7 @@ class TextGuard(GraphComponent):
         cleaned = re.sub(r"\s+", " ", cleaned).strip()
         return cleaned[: self.max_characters]
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT)
             if text is None:
@@ -105,10 +98,10 @@ class TopicGate(GraphComponent):
     """Deterministic FAQ payloads and a confidence floor for FAQ answers."""
 
     @staticmethod
-    def get_default_config() -> Dict[str, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"retrieval_intent": "faq", "threshold": 0.4}
 
-    def __init__(self, config: Dict[str, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self.retrieval_intent = config["retrieval_intent"]
         self.threshold = float(config["threshold"])
         self.payload = re.compile(rf"^\s*/{re.escape(self.retrieval_intent)}/([a-z0-9_]+)\s*$")
@@ -116,14 +109,14 @@ class TopicGate(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[str, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> TopicGate:
         return cls(config)
 
-    def _selector(self, message: Message) -> Optional[Dict[str, Any]]:
+    def _selector(self, message: Message) -> dict[str, Any] | None:
         return (message.get(RESPONSE_SELECTOR) or {}).get(self.retrieval_intent)
 
     def _force_topic(self, message: Message, topic: str) -> bool:
@@ -147,7 +140,7 @@ class TopicGate(GraphComponent):
         _force_intent(message, self.retrieval_intent, 1.0)
         return True
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(ORIGINAL_TEXT) or message.get(TEXT) or ""
             match = self.payload.match(text)
@@ -181,7 +174,7 @@ class SafetyNet(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[str, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -190,27 +183,26 @@ class SafetyNet(GraphComponent):
         return cls()
 
     @staticmethod
-    def _urgency(intent: Optional[str]) -> int:
-        order = list(TIER_INTENTS.values())
-        return order.index(intent) if intent in order else len(order)
+    def _urgency(intent: str | None) -> int:
+        return SAFETY_INTENTS.index(intent) if intent in SAFETY_INTENTS else len(SAFETY_INTENTS)
 
     @staticmethod
     def _demote(message: Message) -> None:
         """Replace a safety intent by the best non-safety intent of the ranking (or the fallback)."""
         ranking = message.get(INTENT_RANKING_KEY) or []
-        others = [r for r in ranking if r.get(INTENT_NAME_KEY) not in TIER_INTENTS.values()]
+        others = [r for r in ranking if r.get(INTENT_NAME_KEY) not in SAFETY_INTENTS]
         if others and others[0].get(INTENT_NAME_KEY) != FALLBACK_INTENT:
             _force_intent(message, others[0][INTENT_NAME_KEY], others[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0)
         else:
             _force_intent(message, FALLBACK_INTENT, 0.0)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(ORIGINAL_TEXT) or message.get(TEXT) or ""
             match = detect(text)
             if match is None:
                 current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-                if current in TIER_INTENTS.values() and mentions_negated_sign(text):
+                if current in SAFETY_INTENTS and mentions_negated_sign(text):
                     # The classifier reacted to an alarm word that the user denied ("geen koorts").
                     self._demote(message)
                 continue

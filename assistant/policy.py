@@ -16,7 +16,7 @@ instead of the form. Nothing here calls the action server.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -27,19 +27,10 @@ from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-SAFETY_RESPONSES = {
-    "crisis": "utter_crisis",
-    "red_flag_emergency": "utter_red_flag_emergency",
-    "red_flag_today": "utter_red_flag_today",
-    "red_flag_soon": "utter_red_flag_soon",
-}
-BLOCKED_AFTER_ALARM = {"exercise_recommendation", "product_recommendation"}
-REMINDER_RESPONSE = "utter_red_flag_reminder"
-# Set by action_exercise_recommendation when the screening question was answered with yes.
-ALARM_SLOT = "alarm_gemeld"
+from common.safety import ALARM_SLOT, BLOCKED_AFTER_ALARM, RED_FLAG_INTENTS, REMINDER_RESPONSE, SAFETY_RESPONSES
 
 
-def _session_events(tracker: DialogueStateTracker) -> List[Any]:
+def _session_events(tracker: DialogueStateTracker) -> list[Any]:
     events = list(tracker.events)
     for index in range(len(events) - 1, -1, -1):
         if isinstance(events[index], SessionStarted):
@@ -47,7 +38,7 @@ def _session_events(tracker: DialogueStateTracker) -> List[Any]:
     return events
 
 
-def next_safety_action(tracker: DialogueStateTracker) -> Optional[str]:
+def next_safety_action(tracker: DialogueStateTracker) -> str | None:
     """The action this policy insists on, or None to let the other policies decide."""
     events = _session_events(tracker)
     last_user = next((i for i in range(len(events) - 1, -1, -1) if isinstance(events[i], UserUttered)), None)
@@ -60,10 +51,7 @@ def next_safety_action(tracker: DialogueStateTracker) -> Optional[str]:
         first = SAFETY_RESPONSES[intent]
     elif intent in BLOCKED_AFTER_ALARM and (
         tracker.get_slot(ALARM_SLOT)
-        or any(
-            isinstance(e, UserUttered) and e.intent.get("name") in SAFETY_RESPONSES and e.intent.get("name") != "crisis"
-            for e in events[:last_user]
-        )
+        or any(isinstance(e, UserUttered) and e.intent.get("name") in RED_FLAG_INTENTS for e in events[:last_user])
     ):
         first = REMINDER_RESPONSE
     else:
@@ -83,11 +71,11 @@ class SafetyNetPolicy(Policy):
     """Deterministic policy that puts the safety answer first (see module docstring)."""
 
     @staticmethod
-    def get_default_config() -> Dict[str, Any]:
+    def get_default_config() -> dict[str, Any]:
         # Above RulePolicy (6), so it also wins over an active form.
         return {"priority": 7}
 
-    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
+    def train(self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
         missing = [r for r in [*SAFETY_RESPONSES.values(), REMINDER_RESPONSE] if r not in domain.action_names_or_texts]
         if missing:
             raise ValueError(f"SafetyNetPolicy: the domain lacks the safety responses {missing}")
@@ -97,7 +85,7 @@ class SafetyNetPolicy(Policy):
         self,
         tracker: DialogueStateTracker,
         domain: Domain,
-        rule_only_data: Optional[Dict[str, Any]] = None,
+        rule_only_data: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> PolicyPrediction:
         probabilities = self._default_predictions(domain)
@@ -111,5 +99,5 @@ class SafetyNetPolicy(Policy):
     def _metadata_filename(cls) -> str:
         return "safety_net_policy"
 
-    def _metadata(self) -> Dict[str, Any]:
+    def _metadata(self) -> dict[str, Any]:
         return {"priority": self.priority}

@@ -1,14 +1,21 @@
 """action_fallback_topics and action_human_handoff against rasa_sdk trackers."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.contact import ContactConfigError, shop_contact
+from actions.contact import shop_contact
 from actions.fallback import ActionFallbackTopics
 from actions.handoff import ActionHumanHandoff
-from actions.topic_suggestions import TopicCatalogError, buttons_for, likely_topics, load_topic_buttons
+from actions.topic_suggestions import buttons_for, likely_topics, load_topic_buttons
+from common.data_files import DataFileError
 from tests.conftest import make_tracker
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _parse(intents, faq=()):
@@ -54,7 +61,14 @@ def test_buttons_reach_their_topic():
 def test_broken_topic_catalog_names_file_and_field(tmp_path):
     path = tmp_path / "topic_buttons.yml"
     path.write_text("topics:\n  hernia: {title: ''}\ndefault: [hernia]\n")
-    with pytest.raises(TopicCatalogError, match=r"topic_buttons.yml: topics.hernia.title"):
+    with pytest.raises(DataFileError, match=r"topic_buttons.yml: topics.hernia.title: must be a non-empty text"):
+        load_topic_buttons(path)
+
+
+def test_default_topic_without_button_names_file_and_field(tmp_path):
+    path = tmp_path / "topic_buttons.yml"
+    path.write_text("topics:\n  hernia: {title: 'Hernia?', payload: /faq/hernia}\ndefault: [hernia, sciatica]\n")
+    with pytest.raises(DataFileError, match=r"topic_buttons.yml: default\[1\]: unknown topic 'sciatica'"):
         load_topic_buttons(path)
 
 
@@ -87,5 +101,18 @@ async def test_handoff_fills_the_shop_contact(monkeypatch):
 def test_contact_without_value_names_the_field(tmp_path):
     path = tmp_path / "shop_contact.yml"
     path.write_text("email: a@b.example\nphone: ''\nhours: 9-5\n")
-    with pytest.raises(ContactConfigError, match="'phone'.*SHOP_PHONE"):
+    with pytest.raises(DataFileError, match="shop_contact.yml: phone: .*SHOP_PHONE"):
         shop_contact(path, environ={})
+    assert shop_contact(path, environ={"SHOP_PHONE": "+31 20 000 0000"})["shop_phone"] == "+31 20 000 0000"
+
+
+def test_the_action_server_code_does_not_import_rasa():
+    # The action server runs rasa_sdk only: every action module and the shared data loader must load without Rasa.
+    code = (
+        "import importlib, pkgutil, sys, actions\n"
+        "for module in pkgutil.walk_packages(actions.__path__, 'actions.'):\n"
+        "    importlib.import_module(module.name)\n"
+        "print(sorted({name.split('.')[0] for name in sys.modules if name.split('.')[0] in ('rasa', 'assistant')}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stdout.strip() == "[]"

@@ -24,6 +24,7 @@ from actions.catalogs import (
     load_catalogs,
     load_exercises,
     load_products,
+    offer_label,
 )
 from actions.recommender import recommend
 
@@ -145,10 +146,18 @@ def test_found_relative_to_the_code_not_the_working_directory(tmp_path, monkeypa
 
 
 def test_catalog_objects_are_frozen():
-    with pytest.raises(AttributeError):
+    with pytest.raises(TypeError, match="immutable"):
         load_products()[0].price = 1.0  # type: ignore[misc]
-    with pytest.raises(AttributeError):
+    with pytest.raises(TypeError, match="immutable"):
         load_exercises()[0].goal = "kracht"  # type: ignore[misc]
+    assert load_products()[0].price == 53.10
+
+
+def test_a_product_without_offer_gets_the_catalogs_words_for_it(catalog_copy):
+    path = catalog_copy / PRODUCTS_FILE
+    path.write_text(path.read_text(encoding="utf-8") + NEW_PRODUCT, encoding="utf-8")
+    assert offer_label(get_product("warmtekussen", catalog_copy), catalog_copy) == "geen actie"
+    assert offer_label(get_product("rugbrace")) == "spaar tot 25%"
 
 
 # --------------------------------------------------------------------------- #
@@ -247,6 +256,13 @@ def _delete(key, field, index=0):
     return change
 
 
+def _drop(key):
+    def change(data):
+        del data[key]
+
+    return change
+
+
 def _duplicate_first(key):
     def change(data):
         data[key][1]["id"] = data[key][0]["id"]
@@ -263,59 +279,93 @@ def _no_safe_exercises_for_acute(data):
 P, E = PRODUCTS_FILE, EXERCISES_FILE
 
 BAD_FIELDS = [
-    # products
-    pytest.param(P, _delete("products", "name"), "name", "missing field", id="product-missing-name"),
-    pytest.param(P, _delete("products", "currency"), "currency", "missing field", id="product-missing-currency"),
-    pytest.param(P, _set("products", "price", 0), "price", "positive", id="product-price-zero"),
-    pytest.param(P, _set("products", "price", -53.1), "price", "positive", id="product-price-negative"),
-    pytest.param(P, _set("products", "price", "53.10"), "price", "number", id="product-price-text"),
-    pytest.param(P, _set("products", "price", True), "price", "number", id="product-price-bool"),
-    pytest.param(P, _set("products", "name", ""), "name", "non-empty", id="product-empty-name"),
-    pytest.param(P, _set("products", "offer", 25), "offer", "text", id="product-offer-number"),
-    pytest.param(P, _set("products", "url", "winkel/rugbrace"), "url", "URL", id="product-bad-url"),
+    # products (entry 0 is 'rugbrace', entry 1 'oefenboek')
+    pytest.param(P, _delete("products", "name"), "products[0].name", "missing", id="product-missing-name"),
+    pytest.param(P, _delete("products", "currency"), "products[0].currency", "missing", id="product-missing-currency"),
+    pytest.param(P, _delete("products", "offer"), "products[0].offer", "missing", id="product-missing-offer"),
+    pytest.param(P, _set("products", "price", 0), "products[0].price", "positive", id="product-price-zero"),
+    pytest.param(P, _set("products", "price", -53.1), "products[0].price", "positive", id="product-price-negative"),
+    pytest.param(P, _set("products", "price", "53.10"), "products[0].price", "number", id="product-price-text"),
+    pytest.param(P, _set("products", "price", True), "products[0].price", "number", id="product-price-bool"),
+    pytest.param(P, _set("products", "name", ""), "products[0].name", "non-empty", id="product-empty-name"),
+    pytest.param(P, _set("products", "offer", 25), "products[0].offer", "text", id="product-offer-number"),
+    pytest.param(P, _set("products", "url", "winkel/rugbrace"), "products[0].url", "URL", id="product-bad-url"),
     pytest.param(
         P,
         _set("products", "url_is_placeholder", "ja"),
-        "url_is_placeholder",
+        "products[0].url_is_placeholder",
         "true or false",
         id="product-placeholder-not-bool",
     ),
-    pytest.param(P, _set("products", "id", "Rug Brace"), "id", "lowercase", id="product-bad-id"),
-    pytest.param(P, _set("products", "prijs", 10), "prijs", "unknown field", id="product-unknown-field"),
-    pytest.param(P, _duplicate_first("products"), "id", "duplicate", id="product-duplicate-id"),
-    # exercises
-    pytest.param(E, _delete("exercises", "name"), "name", "missing field", id="exercise-missing-name"),
-    pytest.param(E, _delete("exercises", "stop_if"), "stop_if", "missing field", id="exercise-missing-stop_if"),
-    pytest.param(E, _set("exercises", "goal", "cardio"), "goal", "one of", id="exercise-unknown-goal"),
-    pytest.param(E, _set("exercises", "phases", ["winter"]), "phases", "unknown phase", id="exercise-unknown-phase"),
-    pytest.param(E, _set("exercises", "phases", []), "phases", "non-empty", id="exercise-no-phases"),
-    pytest.param(E, _set("exercises", "phases", "acuut"), "phases", "list", id="exercise-phases-not-list"),
-    pytest.param(E, _set("exercises", "phases", ["acuut", "acuut"]), "phases", "twice", id="exercise-phase-twice"),
+    pytest.param(P, _set("products", "id", "Rug Brace"), "products[0].id", "lowercase", id="product-bad-id"),
     pytest.param(
-        E, _set("exercises", "radiating_ok", "ja"), "radiating_ok", "true or false", id="exercise-radiating-not-bool"
+        P,
+        _set("products", "prijs", 10),
+        "products[0].prijs",
+        "unknown field; allowed: id, name, description, price,",
+        id="product-unknown-field",
     ),
     pytest.param(
-        E, _set("exercises", "below_knee_ok", 1), "below_knee_ok", "true or false", id="exercise-below-knee-not-bool"
+        P, _duplicate_first("products"), "products[1].id", "already used by products[0]", id="product-duplicate-id"
+    ),
+    pytest.param(P, _drop("no_offer_label"), "no_offer_label", "missing", id="products-without-no-offer-label"),
+    # exercises (entry 0 is 'wandelen')
+    pytest.param(E, _delete("exercises", "name"), "exercises[0].name", "missing", id="exercise-missing-name"),
+    pytest.param(E, _delete("exercises", "stop_if"), "exercises[0].stop_if", "missing", id="exercise-missing-stop_if"),
+    pytest.param(E, _set("exercises", "goal", "cardio"), "exercises[0].goal", "one of", id="exercise-unknown-goal"),
+    pytest.param(
+        E,
+        _set("exercises", "phases", ["winter"]),
+        "exercises[0].phases[0]",
+        "must be one of acuut, subacuut, chronisch, got 'winter'",
+        id="exercise-unknown-phase",
+    ),
+    pytest.param(E, _set("exercises", "phases", []), "exercises[0].phases", "non-empty", id="exercise-no-phases"),
+    pytest.param(E, _set("exercises", "phases", "acuut"), "exercises[0].phases", "list", id="exercise-phases-not-list"),
+    pytest.param(
+        E,
+        _set("exercises", "phases", ["acuut", "acuut"]),
+        "exercises[0].phases",
+        "twice",
+        id="exercise-phase-twice",
+    ),
+    pytest.param(
+        E,
+        _set("exercises", "radiating_ok", "ja"),
+        "exercises[0].radiating_ok",
+        "true or false",
+        id="exercise-radiating-not-bool",
+    ),
+    pytest.param(
+        E,
+        _set("exercises", "below_knee_ok", 1),
+        "exercises[0].below_knee_ok",
+        "true or false",
+        id="exercise-below-knee-not-bool",
     ),
     pytest.param(
         E,
         _set("exercises", "radiating_ok", False),
-        "below_knee_ok",
+        "exercises[0].below_knee_ok",
         "requires radiating_ok",
         id="exercise-below-knee-without-radiating",
     ),
-    pytest.param(E, _set("exercises", "steps", []), "steps", "non-empty list", id="exercise-empty-steps"),
-    pytest.param(E, _set("exercises", "steps", "Loop."), "steps", "list", id="exercise-steps-not-list"),
-    pytest.param(E, _set("exercises", "steps", ["Loop.", ""]), "steps", "step 2", id="exercise-empty-step"),
-    pytest.param(E, _set("exercises", "dose", ""), "dose", "non-empty", id="exercise-empty-dose"),
-    pytest.param(E, _set("exercises", "not_for", 5), "not_for", "text", id="exercise-not_for-number"),
-    pytest.param(E, _set("exercises", "id", "3d"), "id", "lowercase", id="exercise-bad-id"),
-    pytest.param(E, _set("exercises", "video", "x"), "video", "unknown field", id="exercise-unknown-field"),
-    pytest.param(E, _duplicate_first("exercises"), "id", "duplicate", id="exercise-duplicate-id"),
+    pytest.param(E, _set("exercises", "steps", []), "exercises[0].steps", "non-empty list", id="exercise-empty-steps"),
+    pytest.param(E, _set("exercises", "steps", "Loop."), "exercises[0].steps", "list", id="exercise-steps-not-list"),
+    pytest.param(
+        E, _set("exercises", "steps", ["Loop.", ""]), "exercises[0].steps[1]", "non-empty", id="exercise-empty-step"
+    ),
+    pytest.param(E, _set("exercises", "dose", ""), "exercises[0].dose", "non-empty", id="exercise-empty-dose"),
+    pytest.param(E, _set("exercises", "not_for", 5), "exercises[0].not_for", "text", id="exercise-not_for-number"),
+    pytest.param(E, _set("exercises", "id", "3d"), "exercises[0].id", "lowercase", id="exercise-bad-id"),
+    pytest.param(
+        E, _set("exercises", "video", "x"), "exercises[0].video", "unknown field", id="exercise-unknown-field"
+    ),
+    pytest.param(E, _duplicate_first("exercises"), "exercises[1].id", "duplicate id", id="exercise-duplicate-id"),
     pytest.param(
         E,
         _no_safe_exercises_for_acute,
-        "phases",
+        "exercises",
         "phase 'acuut' needs at least",
         id="exercise-too-few-safe-for-a-phase",
     ),
@@ -330,42 +380,89 @@ def test_bad_field_is_named_with_its_file(catalog_copy, filename, change, field,
     error = caught.value
     assert error.file.endswith(filename)
     assert error.field == field
-    assert filename in str(error) and f"field '{field}'" in str(error)
+    assert f"{filename}: {field}: " in str(error)
     assert problem in str(error)
 
 
+def test_the_error_names_the_file_from_the_repository(monkeypatch):
+    # The shipped file, named as a developer finds it from the repository root.
+    products = yaml.safe_load((CATALOG_DIR / PRODUCTS_FILE).read_text(encoding="utf-8"))
+    products["products"][0]["prijs"] = 10
+    text = yaml.safe_dump(products, allow_unicode=True, sort_keys=False)
+    real_read = Path.read_text
+    monkeypatch.setattr(
+        Path, "read_text", lambda self, *a, **k: text if self.name == PRODUCTS_FILE else real_read(self, *a, **k)
+    )
+    catalogs.clear_cache()
+    try:
+        with pytest.raises(CatalogError) as caught:
+            load_products()
+    finally:
+        monkeypatch.undo()
+        catalogs.clear_cache()
+    assert str(caught.value).startswith("actions/catalogs/products.yml: products[0].prijs: unknown field")
+    assert "(entry id 'rugbrace')" in str(caught.value)
+
+
 @pytest.mark.parametrize(
-    ("change", "entry"),
+    ("change", "field", "entry_id"),
     [
-        (_set("exercises", "goal", "cardio", index=2), "exercise #3 (id 'kat_koe')"),
-        (_delete("exercises", "dose", index=0), "exercise #1 (id 'wandelen')"),
+        (_set("exercises", "goal", "cardio", index=2), "exercises[2].goal", "kat_koe"),
+        (_delete("exercises", "dose", index=0), "exercises[0].dose", "wandelen"),
     ],
 )
-def test_bad_entry_is_named_by_position_and_id(catalog_copy, change, entry):
+def test_bad_entry_is_named_by_position_and_id(catalog_copy, change, field, entry_id):
     _edit(catalog_copy, EXERCISES_FILE, change)
-    with pytest.raises(CatalogError, match=r"exercise #\d") as caught:
+    with pytest.raises(CatalogError) as caught:
         load_exercises(catalog_copy)
-    assert caught.value.entry == entry
-    assert entry in str(caught.value)
+    assert caught.value.field == field
+    assert f"{field}: " in str(caught.value) and f"(entry id '{entry_id}')" in str(caught.value)
+
+
+def test_every_problem_of_a_file_is_listed(catalog_copy):
+    def two_problems(data):
+        data["products"][0]["price"] = 0
+        data["products"][1]["url"] = "geen-link"
+
+    _edit(catalog_copy, PRODUCTS_FILE, two_problems)
+    with pytest.raises(CatalogError) as caught:
+        load_products(catalog_copy)
+    assert [field for field, _ in caught.value.problems] == ["products[0].price", "products[1].url"]
+    assert len(str(caught.value).splitlines()) == 2
 
 
 @pytest.mark.parametrize(
-    ("filename", "content", "problem"),
+    ("filename", "content", "field", "problem"),
     [
-        pytest.param(P, "products: [\n", "invalid YAML", id="products-invalid-yaml"),
-        pytest.param(E, "oefeningen: []\n", "top-level 'exercises'", id="exercises-wrong-key"),
-        pytest.param(E, "exercises: []\n", "non-empty list", id="exercises-empty"),
-        pytest.param(P, "products:\n  - rugbrace\n", "mapping of fields", id="product-not-a-mapping"),
-        pytest.param(E, "- wandelen\n", "top-level 'exercises'", id="exercises-a-bare-list"),
-        pytest.param(P, "products: []\nextra: 1\n", "unknown top-level", id="products-extra-key"),
+        pytest.param(P, "products: [\n", None, "invalid YAML", id="products-invalid-yaml"),
+        pytest.param(E, "oefeningen: []\n", "exercises", "missing", id="exercises-wrong-key"),
+        pytest.param(E, "exercises: []\n", "exercises", "non-empty list", id="exercises-empty"),
+        pytest.param(
+            P,
+            "no_offer_label: geen actie\nproducts:\n  - rugbrace\n",
+            "products[0]",
+            "value is not a valid dict",
+            id="product-not-a-mapping",
+        ),
+        pytest.param(E, "- wandelen\n", None, "top-level keys exercises", id="exercises-a-bare-list"),
+        pytest.param(
+            P,
+            "no_offer_label: geen actie\nproducts: []\nextra: 1\n",
+            "products",
+            "non-empty list",
+            id="products-extra-key",
+        ),
     ],
 )
-def test_bad_file_is_named(catalog_copy, filename, content, problem):
+def test_bad_file_is_named(catalog_copy, filename, content, field, problem):
     (catalog_copy / filename).write_text(content, encoding="utf-8")
     with pytest.raises(CatalogError) as caught:
         _load(catalog_copy, filename)
+    assert caught.value.field == field
     assert filename in str(caught.value)
     assert problem in str(caught.value)
+    if filename == P and "extra" in content:
+        assert f"{filename}: extra: unknown field; allowed: no_offer_label, products" in str(caught.value)
 
 
 @pytest.mark.parametrize("filename", [P, E])

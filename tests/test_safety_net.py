@@ -1,8 +1,10 @@
 """The deterministic safety net: alarm signs by tier, negations, near misses, typos."""
 
 import pytest
+import yaml
 
-from assistant.alarm_signs import LexiconError, detect, load_lexicon, normalise
+from assistant.alarm_signs import LEXICON_PATH, detect, load_lexicon, normalise
+from common.data_files import DataFileError
 
 POSITIVE = [
     # emergency: 112
@@ -136,5 +138,58 @@ def test_broken_lexicon_names_file_and_field(tmp_path):
         "  today: {response: utter_red_flag_today, signs: {c: {keywords: [koorts]}}}\n"
         "  soon: {response: utter_red_flag_soon, signs: {d: {keywords: [kanker]}}}\n"
     )
-    with pytest.raises(LexiconError, match=r"alarm_signs.yml: tiers.emergency.signs.b.patterns"):
+    with pytest.raises(DataFileError) as caught:
         load_lexicon(bad)
+    assert caught.value.file.endswith("alarm_signs.yml")
+    assert caught.value.field == "tiers.emergency.signs.b.patterns[0]"
+    assert "alarm_signs.yml: tiers.emergency.signs.b.patterns[0]: '(unclosed'" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "problem"),
+    [
+        pytest.param(
+            ("emergency", "response", "utter_red_flag_today"),
+            "tiers.emergency.response",
+            "must be utter_red_flag_emergency",
+            id="tier-answered-by-another-response",
+        ),
+        pytest.param(
+            ("today", "response", "red_flag_today"),
+            "tiers.today.response",
+            "must name a response",
+            id="response-without-utter",
+        ),
+        pytest.param(("soon", "signs", {}), "tiers.soon.signs", "non-empty mapping", id="tier-without-signs"),
+        pytest.param(
+            ("soon", "signs", {"d": {"keywords": ["Kanker"]}}),
+            "tiers.soon.signs.d.keywords[0]",
+            "normalised word",
+            id="keyword-not-normalised",
+        ),
+        pytest.param(
+            ("soon", "signs", {"d": {}}), "tiers.soon.signs.d", "needs keywords or patterns", id="sign-without-wording"
+        ),
+        pytest.param(
+            ("soon", "signs", {"d": {"woorden": ["kanker"]}}),
+            "tiers.soon.signs.d.woorden",
+            "unknown field; allowed: keywords, patterns",
+            id="sign-unknown-field",
+        ),
+        pytest.param(("soon", None, None), "tiers", "must be exactly", id="tier-missing"),
+    ],
+)
+def test_lexicon_problem_names_file_and_field(tmp_path, change, field, problem):
+    data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
+    tier, key, value = change
+    if key is None:
+        del data["tiers"][tier]
+    else:
+        data["tiers"][tier][key] = value
+    bad = tmp_path / "alarm_signs.yml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DataFileError) as caught:
+        load_lexicon(bad)
+    assert caught.value.field == field
+    assert f"alarm_signs.yml: {field}: " in str(caught.value)
+    assert problem in str(caught.value)
