@@ -82,8 +82,9 @@ lint: setup
 validate: setup
 	$(PY) scripts/validate_data.py
 
+# Tests by the resource they need (markers in pyproject.toml): unit needs none, integration the rest.
 unit: setup
-	$(PY) -m pytest -m "not integration" -q
+	$(PY) -m pytest -m "not (model or services or browser)" -q
 
 stories: train
 	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL) --out results/stories \
@@ -93,7 +94,7 @@ heldout: train
 	$(PY) scripts/evaluate_heldout.py --model $(MODEL) --out results/heldout
 
 integration: train
-	$(PY) -m pytest -m integration -q
+	$(PY) -m pytest -m "model or services or browser" -q
 
 # ---- measurement (smoke versions run in make integration: tests/test_eval_smoke.py) ---------------
 eval: train

@@ -13,7 +13,7 @@ from actions.fallback import ActionFallbackTopics
 from actions.handoff import ActionHumanHandoff
 from actions.topic_suggestions import buttons_for, likely_topics, load_topic_buttons
 from common.data_files import DataFileError
-from tests.conftest import make_tracker
+from tests.support.trackers import make_tracker
 
 ROOT = Path(__file__).resolve().parent.parent
 

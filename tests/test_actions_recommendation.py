@@ -6,7 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.exercise import ActionExerciseRecommendation, ValidateExerciseRecommendationForm
 from actions.product import ActionProductRecommendation
-from tests.conftest import make_tracker
+from tests.support.trackers import make_tracker
 
 FORM = "exercise_recommendation_form"
 DOMAIN = {

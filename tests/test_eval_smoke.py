@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.integration
+pytestmark = pytest.mark.model
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "rugpijn.tar.gz"

@@ -1,15 +1,16 @@
 """Outages: the database or the action server goes away or hangs. Real servers, real PostgreSQL, TCP proxies owned
-by the tests (never the machine's PostgreSQL itself). The user always gets a Dutch answer within seconds, errors
-are logged, nothing is half-stored, and the conversation continues when the service is back."""
+by the tests (never the machine's PostgreSQL itself). The user always gets the Dutch apology (and in the
+questionnaire the same question again), errors are logged, nothing is half-stored, and the conversation continues
+when the service is back. How long the apology takes is measured by `make bench` (benchmark/experiments.py)."""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 import requests
 
-from tests.conftest import GUARDED_ACTION_TIMEOUT, RasaServer, TcpProxy
+from tests.support.guarded import GUARDED_ACTION_TIMEOUT
+from tests.support.processes import RasaServer
+from tests.support.proxy import TcpProxy
 
 STORAGE = "utter_storage_unavailable"
 ACTIONS = "utter_actions_unavailable"
@@ -42,9 +43,8 @@ def _question(server, slot: str) -> set:
 
 
 def _say(server, sender: str, text: str):
-    started = time.monotonic()
-    replies = server.say(sender, text)
-    return [reply.get("text", "") for reply in replies], time.monotonic() - started
+    """The reply texts (Assistant.say waits at most 60 s: a server that hangs fails the test)."""
+    return [reply.get("text", "") for reply in server.say(sender, text)]
 
 
 def _user_texts(server, sender: str):
@@ -52,9 +52,9 @@ def _user_texts(server, sender: str):
 
 
 def _start_form(server, sender: str) -> None:
-    texts, _ = _say(server, sender, FORM_START)
+    texts = _say(server, sender, FORM_START)
     assert texts and texts[-1] in _question(server, "klachtduur"), texts
-    texts, _ = _say(server, sender, "al een week of drie")
+    texts = _say(server, sender, "al een week of drie")
     assert texts and texts[-1] in _question(server, "uitstraling"), texts
 
 
@@ -68,7 +68,6 @@ def test_the_store_refuses_to_start_without_its_database(tmp_path):
     proxy = TcpProxy("127.0.0.1", 9)
     proxy.cut()
     try:
-        started = time.monotonic()
         with pytest.raises(TrackerStoreStartupError, match="cannot reach the tracker store") as failure:
             StrictSQLTrackerStore(
                 dialect="postgresql",
@@ -79,14 +78,13 @@ def test_the_store_refuses_to_start_without_its_database(tmp_path):
                 startup_timeout=1,
             )
         assert failure.value.code == STARTUP_FAILURE_EXIT_CODE
-        assert time.monotonic() - started < 15
     finally:
         proxy.close()
     with pytest.raises(TrackerStoreStartupError, match="does not exist"):
         StrictSQLTrackerStore(dialect="sqlite", db=str(tmp_path / "missing" / "conversations.db"))
 
 
-@pytest.mark.integration
+@pytest.mark.model
 def test_rasa_exits_with_a_clear_error_when_the_database_is_unreachable(tmp_path):
     proxy = TcpProxy("127.0.0.1", 9)
     proxy.cut()
@@ -109,26 +107,27 @@ def test_rasa_exits_with_a_clear_error_when_the_database_is_unreachable(tmp_path
 # ---- the database goes away while serving ------------------------------------------------------------------------
 
 
-@pytest.mark.integration
+@pytest.mark.model
+@pytest.mark.services("postgresql")
 def test_database_cut_mid_form_gives_an_apology_and_the_form_continues_after(guarded_server):
     server = guarded_server.server
     sender = server.new_sender()
     _start_form(server, sender)
     guarded_server.db_proxy.cut()
     try:
-        texts, elapsed = _say(server, sender, "alleen in mijn onderrug")
+        texts = _say(server, sender, "alleen in mijn onderrug")
         assert len(texts) == 1 and texts[0] in _apology(server, STORAGE), texts
-        assert elapsed < 10
         assert "failed during retrieve" in server.log()
         assert "the user got 'utter_storage_unavailable'" in server.log()
     finally:
         guarded_server.restore()
-    texts, _ = _say(server, sender, "alleen in mijn onderrug")
+    texts = _say(server, sender, "alleen in mijn onderrug")
     assert texts and texts[-1] in _question(server, "pijnscore"), texts
     assert _user_texts(server, sender) == [FORM_START, "al een week of drie", "alleen in mijn onderrug"]
 
 
-@pytest.mark.integration
+@pytest.mark.model
+@pytest.mark.services("postgresql")
 def test_database_refusing_writes_withdraws_the_answer_and_apologises(guarded_server):
     """Reading works, storing fails (read-only database): the answer of a turn that was not stored is not sent."""
     server = guarded_server.server
@@ -136,13 +135,12 @@ def test_database_refusing_writes_withdraws_the_answer_and_apologises(guarded_se
     _start_form(server, sender)
     guarded_server.database.set_read_only(True)
     try:
-        texts, elapsed = _say(server, sender, "alleen in mijn onderrug")
+        texts = _say(server, sender, "alleen in mijn onderrug")
         assert len(texts) == 1 and texts[0] in _apology(server, STORAGE), texts
-        assert elapsed < 10
         assert "failed during save" in server.log()
     finally:
         guarded_server.database.set_read_only(False)
-    texts, _ = _say(server, sender, "alleen in mijn onderrug")
+    texts = _say(server, sender, "alleen in mijn onderrug")
     assert texts and texts[-1] in _question(server, "pijnscore"), texts
     assert _user_texts(server, sender) == [FORM_START, "al een week of drie", "alleen in mijn onderrug"]
 
@@ -150,74 +148,76 @@ def test_database_refusing_writes_withdraws_the_answer_and_apologises(guarded_se
 # ---- the action server goes away or hangs ------------------------------------------------------------------------
 
 
-@pytest.mark.integration
+@pytest.mark.model
+@pytest.mark.services("postgresql")
 def test_action_server_down_mid_form_apologises_and_keeps_the_question_open(guarded_server):
     server = guarded_server.server
     sender = server.new_sender()
     guarded_server.action_proxy.cut()
     try:
-        texts, _ = _say(server, sender, FORM_START)  # activation needs nothing from the action server
+        texts = _say(server, sender, FORM_START)  # activation needs nothing from the action server
         assert texts and texts[-1] in _question(server, "klachtduur") and not set(texts) & _apology(server, ACTIONS)
-        texts, elapsed = _say(server, sender, "al een week of drie")
+        texts = _say(server, sender, "al een week of drie")
         assert len(texts) == 2 and texts[0] in _apology(server, ACTIONS), texts
-        assert texts[1] in _question(server, "klachtduur")
-        assert elapsed < 8  # connection refused is immediate: this is the assistant's own processing time
+        assert texts[1] in _question(server, "klachtduur")  # the same question again
         assert "Custom action 'validate_exercise_recommendation_form' failed" in server.log()
     finally:
         guarded_server.restore()
-    texts, _ = _say(server, sender, "al een week of drie")
+    texts = _say(server, sender, "al een week of drie")
     assert texts and texts[-1] in _question(server, "uitstraling"), texts
 
 
-@pytest.mark.integration
+@pytest.mark.model
+@pytest.mark.services("postgresql")
 def test_action_server_down_for_a_custom_action_apologises_once_then_works_again(guarded_server):
     server = guarded_server.server
     sender = server.new_sender()
     guarded_server.action_proxy.cut()
     try:
-        texts, elapsed = _say(server, sender, "ik wil graag een medewerker spreken")
+        texts = _say(server, sender, "ik wil graag een medewerker spreken")
         assert texts and texts[0] in _apology(server, ACTIONS) and len(texts) == 1, texts
-        assert elapsed < 8  # connection refused is immediate: this is the assistant's own processing time
     finally:
         guarded_server.restore()
-    texts, _ = _say(server, sender, "ik wil graag een medewerker spreken")
+    texts = _say(server, sender, "ik wil graag een medewerker spreken")
     assert texts and not set(texts) & _apology(server, ACTIONS), texts
     actions = [e.get("name") for e in server.tracker(sender)["events"] if e["event"] == "action"]
     assert actions.count("action_human_handoff") == 2
 
 
-@pytest.mark.integration
-def test_a_hanging_action_server_gets_an_apology_within_the_timeout(guarded_server):
+@pytest.mark.model
+@pytest.mark.services("postgresql")
+def test_a_hanging_action_server_gets_an_apology_and_the_same_question(guarded_server):
     server = guarded_server.server
     sender = server.new_sender()
     _start_form(server, sender)
     guarded_server.action_proxy.stall()
     try:
-        texts, elapsed = _say(server, sender, "alleen in mijn onderrug")
+        texts = _say(server, sender, "alleen in mijn onderrug")
         assert len(texts) == 2 and texts[0] in _apology(server, ACTIONS), texts
         assert texts[1] in _question(server, "uitstraling")
-        assert GUARDED_ACTION_TIMEOUT - 0.5 <= elapsed < GUARDED_ACTION_TIMEOUT + 4
         assert f"no answer within {GUARDED_ACTION_TIMEOUT:g} s" in server.log()
     finally:
         guarded_server.restore()
-    texts, _ = _say(server, sender, "alleen in mijn onderrug")
+    texts = _say(server, sender, "alleen in mijn onderrug")
     assert texts and texts[-1] in _question(server, "pijnscore"), texts
 
 
-@pytest.mark.integration
+@pytest.mark.model
+@pytest.mark.services("postgresql")
 def test_the_alarm_sign_safety_net_works_with_the_action_server_down(guarded_server):
     server = guarded_server.server
     emergency = _texts_of(server, "utter_red_flag_emergency")
     guarded_server.action_proxy.cut()
     try:
         sender = server.new_sender()
-        texts, _ = _say(server, sender, FORM_START)
-        texts, elapsed = _say(server, sender, "sinds vanochtend kan ik mijn plas niet meer ophouden")
+        texts = _say(server, sender, FORM_START)
+        assert texts and texts[-1] in _question(server, "klachtduur"), texts
+        texts = _say(server, sender, "sinds vanochtend kan ik mijn plas niet meer ophouden")
         assert texts and texts[0] in emergency, texts
         assert not set(texts) & _apology(server, ACTIONS)
         assert not (server.tracker(sender).get("active_loop") or {}).get("name")
 
-        texts, _ = _say(server, server.new_sender(), "mijn been wordt steeds slapper en ik voel mijn zadelgebied niet")
+        texts = _say(server, server.new_sender(), "mijn been wordt steeds slapper en ik voel mijn zadelgebied niet")
         assert texts and texts[0] in emergency, texts
     finally:
         guarded_server.restore()
@@ -300,15 +300,17 @@ def test_what_a_failed_custom_action_returns():
     assert [type(e).__name__ for e in second] == ["FollowupAction"]  # one apology per message
 
 
+@pytest.mark.services("postgresql")
 def test_servers_starting_together_on_an_empty_database_all_start():
     """Several Rasa servers create the events table at the same moment (PostgreSQL): none of them may fail."""
     import threading
     import uuid
 
     from assistant.tracker_store import StrictSQLTrackerStore
-    from tests.conftest import PostgresDatabase, require_service
+    from tests.support.postgres import PostgresDatabase
+    from tests.support.services import address
 
-    host, port = require_service("postgresql")
+    host, port = address("postgresql")
     for _ in range(4):
         database = PostgresDatabase(host, port, f"rasa_race_{uuid.uuid4().hex[:10]}").create()
         barrier, failures, stores = threading.Barrier(3), [], []

@@ -10,7 +10,8 @@ import uuid
 import pytest
 import requests
 
-from tests.conftest import ROOT, RunScript
+from tests.support.paths import ROOT
+from tests.support.processes import RunScript
 
 FORM_START = "welke oefeningen kan ik doen?"
 
@@ -26,7 +27,7 @@ def _response_texts(server, name):
     return {variant["text"] for variant in domain["responses"].get(name, [])}
 
 
-@pytest.mark.integration
+@pytest.mark.model
 def test_a_conversation_continues_mid_form_after_a_restart(tmp_path):
     tracker_db = tmp_path / "conversations.db"
     sender = f"restart-{uuid.uuid4().hex[:10]}"

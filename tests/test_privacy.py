@@ -14,7 +14,9 @@ import uuid
 import pytest
 import yaml
 
-from tests.conftest import ROOT, rabbitmq_delete, rabbitmq_queue_count, require_service
+from tests.support.paths import ROOT
+from tests.support.rabbitmq import rabbitmq_delete, rabbitmq_queue_count
+from tests.support.services import address
 
 PRIVACY = [sys.executable, str(ROOT / "scripts" / "privacy.py")]
 DAY = 24 * 60 * 60
@@ -74,7 +76,7 @@ def _cli(*args, env=None, cwd=ROOT):
     )
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services("postgresql"))])
 def database_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'conversations.db'}"
@@ -174,6 +176,7 @@ def test_the_cli_finds_the_sqlite_store_through_the_endpoints_file(tmp_path):
     assert json.loads(result.stdout)["transcript"][0]["text"] == "hallo [ep]"
 
 
+@pytest.mark.services("postgresql")
 def test_the_cli_finds_the_postgresql_store_through_the_production_profile(postgres_database):
     sender = f"prod-{uuid.uuid4().hex[:8]}"
     _write(postgres_database.url(), {sender: _session(NOW, ["goedendag"], "prod")})
@@ -256,7 +259,8 @@ def test_rasa_logs_no_message_text_once_redaction_is_installed(mode):
         assert output.count("[redacted]") >= 3
 
 
-@pytest.mark.integration
+@pytest.mark.model
+@pytest.mark.services("postgresql")
 def test_the_served_assistant_logs_no_message_text(guarded_server):
     import requests
 
@@ -295,8 +299,9 @@ async def _publish_through_the_profile(env) -> None:
     await broker.close()
 
 
+@pytest.mark.services("rabbitmq")
 def test_the_event_queue_drops_events_after_the_retention_period():
-    host, port = require_service("rabbitmq")
+    host, port = address("rabbitmq")
     queue, exchange = f"rasa_ttl_test_{uuid.uuid4().hex[:8]}", f"rasa_ttl_test_{uuid.uuid4().hex[:8]}"
     ttl_days = 2 / DAY  # two seconds, so the test can watch it happen
     env = {name: "unused" for name in _profile_variables()}

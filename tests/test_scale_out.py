@@ -1,12 +1,14 @@
 """Scale-out profile (endpoints.production.yml): two Rasa servers on different ports share one PostgreSQL, one Redis
-lock store and publish to one RabbitMQ queue. Real services, real servers; conversations alternate between them."""
+lock store and publish to one RabbitMQ queue. Real services, real servers; conversations alternate between them.
+
+What the tests count (turns stored, lost, tickets shared) is printed and written to the test's temporary folder
+(scale_out.json); how fast the servers answer is measured by `make bench`, not asserted here."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import re
-import statistics
 import threading
 import time
 import uuid
@@ -16,16 +18,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.conftest import (
-    ROOT,
-    PostgresDatabase,
-    RasaServer,
-    rabbitmq_delete,
-    rabbitmq_queue_count,
-    require_service,
-)
-
-pytestmark = pytest.mark.integration
+from tests.support.paths import ROOT
+from tests.support.postgres import PostgresDatabase
+from tests.support.processes import RasaServer
+from tests.support.rabbitmq import rabbitmq_delete, rabbitmq_queue_count
+from tests.support.services import address, require_service
 
 PROFILE = ROOT / "endpoints.production.yml"
 CONVERSATIONS = 50
@@ -37,7 +34,6 @@ SCRIPT = [
 ]
 PAIRS = 15
 AT_ONCE = ("welke oefeningen kan ik doen?", "hoe lang duurt lage rugpijn meestal?")
-RESULTS = ROOT / "results"
 
 
 class Cluster:
@@ -63,19 +59,33 @@ class Cluster:
 
 
 def _post(server, sender, text, metadata=None):
-    started = time.monotonic()
+    """The reply texts; a long timeout (full load on 2 cores) that still fails a server that hangs."""
     response = requests.post(
         f"{server.url}/webhooks/rest/webhook",
         timeout=120,
         json={"sender": sender, "message": text, "metadata": metadata or {}},
     )
     response.raise_for_status()
-    return [reply.get("text", "") for reply in response.json()], time.monotonic() - started
+    return [reply.get("text", "") for reply in response.json()]
+
+
+@pytest.fixture(scope="module")
+def record(tmp_path_factory):
+    """record(name, counts): print what a test counted and keep it in the test's tmp folder (scale_out.json)."""
+    path = tmp_path_factory.mktemp("scale_out_results") / "scale_out.json"
+
+    def write(name, measurement):
+        data = json.loads(path.read_text()) if path.is_file() else {}
+        data[name] = measurement
+        path.write_text(json.dumps(data, indent=2) + "\n")
+        print(f"{name}: {measurement} ({path})")
+
+    return write
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory, action_server):
-    pg_host, pg_port = require_service("postgresql")
+    pg_host, pg_port = require_service("postgresql")  # a module fixture: set up before the marker's check
     redis_host, redis_port = require_service("redis")
     mq_host, mq_port = require_service("rabbitmq")
     run = uuid.uuid4().hex[:10]
@@ -135,25 +145,23 @@ def _turns(events):
     return turns
 
 
-def test_fifty_concurrent_conversations_alternating_between_two_instances(cluster):
+@pytest.mark.model
+@pytest.mark.services("postgresql", "redis", "rabbitmq")
+def test_fifty_concurrent_conversations_alternating_between_two_instances(cluster, record):
     run = uuid.uuid4().hex[:6]
     expected = [cluster.responses(response) for _, response in SCRIPT]
-    latencies = []
 
     def conversation(number):
         sender = f"scale-{run}-{number:02d}"
         replies = []
         for turn, (text, _) in enumerate(SCRIPT):
             server = cluster.servers[(number + turn) % 2]
-            texts, elapsed = _post(server, sender, text, {"conversation": number, "turn": turn})
-            latencies.append(elapsed)
-            replies.append(texts)
+            replies.append(_post(server, sender, text, {"conversation": number, "turn": turn}))
         return sender, replies
 
-    started = time.monotonic()
     with ThreadPoolExecutor(CONVERSATIONS) as pool:
         results = list(pool.map(conversation, range(CONVERSATIONS)))
-    duration = time.monotonic() - started
+    assert len(results) == CONVERSATIONS
 
     stored = cluster.events({sender for sender, _ in results})
     for number, (sender, replies) in enumerate(results):
@@ -178,21 +186,15 @@ def test_fifty_concurrent_conversations_alternating_between_two_instances(cluste
         time.sleep(0.5)
     assert asyncio.run(rabbitmq_queue_count(cluster.env["RABBITMQ_QUEUE"])) == total
 
-    measurement = {
-        "conversations": CONVERSATIONS,
-        "messages": len(latencies),
-        "seconds": round(duration, 1),
-        "messages_per_second": round(len(latencies) / duration, 1),
-        "latency_median_s": round(statistics.median(latencies), 2),
-        "latency_p95_s": round(sorted(latencies)[int(0.95 * len(latencies)) - 1], 2),
-        "latency_max_s": round(max(latencies), 2),
-        "events_stored_and_published": total,
-    }
-    _record("fifty_conversations", measurement)
-    assert duration < 240, measurement
+    record(
+        "fifty_conversations",
+        {"conversations": CONVERSATIONS, "messages": CONVERSATIONS * len(SCRIPT), "events_stored_and_published": total},
+    )
 
 
-def test_two_messages_at_once_to_both_instances(cluster):
+@pytest.mark.model
+@pytest.mark.services("postgresql", "redis", "rabbitmq")
+def test_two_messages_at_once_to_both_instances(cluster, record):
     """One conversation sends two messages at the same moment, one to each instance (rasa#9213). With Rasa's
     RedisLockStore about a third of such pairs lose a turn (README "Running in production"); the profile's
     AtomicRedisLockStore serializes them: both turns are stored whole, one after the other."""
@@ -205,14 +207,14 @@ def test_two_messages_at_once_to_both_instances(cluster):
 
         def send(index, sender=sender, barrier=barrier, answers=answers):
             barrier.wait()
-            answers[index] = _post(cluster.servers[index], sender, AT_ONCE[index])[0]
+            answers[index] = _post(cluster.servers[index], sender, AT_ONCE[index])
 
         threads = [threading.Thread(target=send, args=(index,)) for index in (0, 1)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        followup = _post(cluster.servers[1], sender, "bedankt")[0]
+        followup = _post(cluster.servers[1], sender, "bedankt")
 
         events = cluster.events({sender})[sender]
         turns = _turns(events)
@@ -227,7 +229,7 @@ def test_two_messages_at_once_to_both_instances(cluster):
         counts["a_turn_lost_or_cut"] += not (both_stored and whole and len(listens) == len(turns) + 1)
         counts["both_answered"] += all(answers.get(index) for index in (0, 1))
         counts["usable_afterwards"] += bool(followup) and texts[-1:] == ["bedankt"]
-    _record("two_messages_at_once", {"lock_store": "assistant.lock_store.AtomicRedisLockStore", **counts})
+    record("two_messages_at_once", {"lock_store": "assistant.lock_store.AtomicRedisLockStore", **counts})
     assert counts["both_turns_stored_whole"] == PAIRS, dict(counts)
     assert counts["both_answered"] == PAIRS and counts["usable_afterwards"] == PAIRS, dict(counts)
 
@@ -249,16 +251,18 @@ print(json.dumps(tickets))
 """
 
 
+@pytest.mark.services("redis")
 @pytest.mark.parametrize("kind", ["rasa", "atomic"])
-def test_two_servers_taking_the_same_lock_at_once(kind):
+def test_two_servers_taking_the_same_lock_at_once(kind, record):
     """The lock stores alone (real Redis, two processes, no Rasa servers): how often do both get the same ticket,
-    i.e. both handle the conversation at once? Rasa's RedisLockStore: measured; AtomicRedisLockStore: never."""
+    i.e. both handle the conversation at once? Rasa's RedisLockStore: some of the time (rasa#9213; this is the
+    control that shows the race is really provoked here); AtomicRedisLockStore: never."""
     import subprocess
     import sys
 
     import redis
 
-    host, port = require_service("redis")
+    host, port = address("redis")
     prefix, count = f"race{uuid.uuid4().hex[:8]}", 150
     start = time.time() + 8  # both processes have imported Rasa by then
     processes = [
@@ -280,16 +284,12 @@ def test_two_servers_taking_the_same_lock_at_once(kind):
     assert all(process.returncode == 0 for process in processes), [err[-2000:] for _, err in outputs]
     first, second = (json.loads(out) for out, _ in outputs)
     same_ticket = sum(a == b for a, b in zip(first, second))
-    _record(f"lock_race_{kind}", {"conversations": count, "both_processes_got_the_same_ticket": same_ticket})
-    if kind == "atomic":
+    record(f"lock_race_{kind}", {"conversations": count, "both_processes_got_the_same_ticket": same_ticket})
+    assert len(first) == len(second) == count
+    if kind == "rasa":
+        # Rasa's store reads, then writes the ticket: two processes in the same slot can both win. If this never
+        # happens the test no longer provokes the race, and the atomic case's zero below would prove nothing.
+        assert same_ticket > 0, "Rasa's RedisLockStore never handed out a ticket twice: the race was not provoked"
+    else:
         assert same_ticket == 0
         assert all(sorted((a, b)) == [0, 1] for a, b in zip(first, second))
-
-
-def _record(name, measurement):
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / "scale_out.json"
-    data = json.loads(path.read_text()) if path.is_file() else {}
-    data[name] = measurement
-    path.write_text(json.dumps(data, indent=2) + "\n")
-    print(f"{name}: {measurement}")

@@ -5,7 +5,7 @@ import re
 import pytest
 import requests
 
-pytestmark = pytest.mark.integration
+pytestmark = pytest.mark.model
 
 
 def _texts(replies):
@@ -45,12 +45,12 @@ def test_a_question_gets_its_answer_with_source_and_related_topics(assistant):
 def test_a_related_topic_button_reaches_that_topic(assistant):
     sender = assistant.new_sender()
     replies = assistant.say(sender, "moet ik in bed blijven met rugpijn?")
-    buttons = replies[0]["buttons"]
-    for button in buttons:
-        if button["payload"].startswith("/faq/"):
-            topic = button["payload"].split("/")[-1]
-            assistant.say(sender, button["payload"])
-            assert f"utter_faq/{topic}" in _answered_by(assistant.tracker(sender))
+    related = [button["payload"] for button in replies[0]["buttons"] if button["payload"].startswith("/faq/")]
+    assert related, f"no related topic buttons under the answer: {replies[0]}"
+    for payload in related:
+        topic = payload.split("/")[-1]
+        assert assistant.say(sender, payload), f"no reply to the button {payload}"
+        assert f"utter_faq/{topic}" in _answered_by(assistant.tracker(sender))
 
 
 def test_greeting_introduces_the_assistant_as_not_a_doctor(assistant):

@@ -31,7 +31,9 @@ from channels.telegram import (
     split_message,
     telegram_length,
 )
-from tests.conftest import ROOT, _free_port, served_by_run_sh
+from tests.support.paths import ROOT
+from tests.support.processes import free_port as _free_port
+from tests.support.processes import served_by_run_sh
 
 TOKEN = "123456789:AAF-stand-in-token_for_tests"
 BOT_NAME = "rugpijn_test_bot"
@@ -296,7 +298,7 @@ def _assert_keyboard_fits(markup: Dict[str, Any]) -> List[Dict[str, Any]]:
 # ---- integration: the served assistant ------------------------------------------------------------------------------
 
 
-@pytest.mark.integration
+@pytest.mark.model
 def test_the_webhook_is_set_at_start_with_its_secret(telegram_assistant, bot_api):
     set_webhook = [call for call in bot_api.calls if call["method"] == "setWebhook"]
     assert len(set_webhook) == 1
@@ -306,7 +308,7 @@ def test_the_webhook_is_set_at_start_with_its_secret(telegram_assistant, bot_api
     assert bot_api.methods().count("getMe") == 1  # the token is checked once at start, not on every update
 
 
-@pytest.mark.integration
+@pytest.mark.model
 def test_a_question_gets_the_dutch_answer_with_an_inline_keyboard(telegram_assistant, bot_api):
     chat = _new_chat()
     response = telegram_assistant.post(text_update(chat, "hoe lang duurt rugpijn meestal?"))
@@ -339,7 +341,7 @@ def test_a_question_gets_the_dutch_answer_with_an_inline_keyboard(telegram_assis
     assert "answerCallbackQuery" in bot_api.methods()
 
 
-@pytest.mark.integration
+@pytest.mark.model
 @pytest.mark.parametrize(
     "secret", ["wrong-secret", None, SECRET[:-1], SECRET + "x"], ids=["wrong", "missing", "truncated", "extended"]
 )
@@ -353,7 +355,7 @@ def test_an_update_without_the_right_secret_is_refused(telegram_assistant, bot_a
     assert _user_turns(telegram_assistant.tracker(chat)) == [], "a refused update reached the assistant"
 
 
-@pytest.mark.integration
+@pytest.mark.model
 @pytest.mark.parametrize("command", ["/start", "/start@" + BOT_NAME, "/start reclame-campagne"])
 def test_start_gets_the_introduction(telegram_assistant, bot_api, command):
     chat = _new_chat()
@@ -365,7 +367,7 @@ def test_start_gets_the_introduction(telegram_assistant, bot_api, command):
     assert turn["text"] == "/greet" and turn["parse_data"]["intent"]["name"] == "greet"
 
 
-@pytest.mark.integration
+@pytest.mark.model
 @pytest.mark.parametrize("kind", sorted(MEDIA))
 def test_photos_stickers_and_voice_get_the_only_text_reply(telegram_assistant, bot_api, kind):
     responses = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8")).get("responses") or {}
@@ -382,7 +384,7 @@ def test_photos_stickers_and_voice_get_the_only_text_reply(telegram_assistant, b
     assert _bot_names(telegram_assistant.tracker(chat))[1:2] == ["utter_faq/recovery_time"]
 
 
-@pytest.mark.integration
+@pytest.mark.model
 def test_service_updates_are_acknowledged_silently(telegram_assistant, bot_api):
     chat = _new_chat()
     calls_before = len(bot_api.calls)
@@ -397,7 +399,7 @@ def test_service_updates_are_acknowledged_silently(telegram_assistant, bot_api):
     assert len(bot_api.calls) == calls_before
 
 
-@pytest.mark.integration
+@pytest.mark.model
 def test_the_same_update_delivered_twice_is_answered_once(telegram_assistant, bot_api):
     chat = _new_chat()
     update = text_update(chat, "goedemorgen")
@@ -408,7 +410,7 @@ def test_the_same_update_delivered_twice_is_answered_once(telegram_assistant, bo
     assert len(bot_api.sent(chat)) == answered
 
 
-@pytest.mark.integration
+@pytest.mark.model
 def test_telegram_is_off_without_its_variables(assistant):
     if os.environ.get("TELEGRAM_TOKEN"):
         pytest.skip("TELEGRAM_TOKEN is set in this environment")

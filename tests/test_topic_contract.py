@@ -5,7 +5,8 @@ import re
 import pytest
 import yaml
 
-from tests.conftest import CONTRACT, ROOT, SHARED, topic_of
+from tests.support.paths import CONTRACT, ROOT, SHARED
+from tests.support.topics import topic_of
 
 
 def _load(path):

@@ -121,7 +121,7 @@ async def test_a_socket_can_only_talk_in_the_session_it_joined():
 # ---- served: the page, the socket's origin check, the browser ---------------------------------------------------
 
 
-@pytest.mark.integration
+@pytest.mark.model
 def test_the_demo_page_is_served_without_third_party_content(assistant):
     page = requests.get(f"{assistant.url}/demo", timeout=10)
     assert page.status_code == 200 and page.url.endswith("/demo/")
@@ -136,7 +136,7 @@ def test_the_demo_page_is_served_without_third_party_content(assistant):
         assert requests.get(f"{assistant.url}/demo/{name}", timeout=10).status_code == 404, name
 
 
-@pytest.mark.integration
+@pytest.mark.model
 def test_the_socket_accepts_only_the_pages_origin(assistant):
     handshake = f"{assistant.url}/socket.io/?EIO=4&transport=polling"
     port = assistant.url.rsplit(":", 1)[1]
@@ -150,7 +150,8 @@ def test_the_socket_accepts_only_the_pages_origin(assistant):
         assert "Access-Control-Allow-Origin" not in response.headers
 
 
-@pytest.mark.integration
+@pytest.mark.model
+@pytest.mark.browser
 def test_widget_in_headless_chromium(assistant):
     """Open the page, the widget (keyboard), ask, click a quick reply, reload: history in widget and tracker."""
     node = shutil.which("node")
