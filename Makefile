@@ -23,7 +23,7 @@ help:
 	@echo "make test   - set up and run every test (what CI runs)"
 	@echo "make shell  - chat with the assistant in the terminal"
 	@echo "make train  - train the model into $(MODEL) (skipped when nothing changed)"
-	@echo "make lint   - ruff"
+	@echo "make lint   - ruff format --check, ruff check, mypy (as the pre-commit hooks)"
 	@echo "make eval   - understanding vs two baselines + 5-fold CV (~10 min; reports/eval, docs/eval)"
 	@echo "make bench  - speed under load vs the rasa init bot (~12 min; reports/bench, docs/bench)"
 	@echo "make forget-old - delete conversation sessions that ended more than RETENTION_DAYS (30) days ago"
@@ -76,8 +76,11 @@ shell: train
 test: setup lint validate unit train stories heldout integration
 	@echo "==> all tests passed"
 
-lint: setup
-	$(VENV)/bin/ruff check actions assistant channels scripts tests
+LINT_PATHS := actions assistant channels common scripts tests
+lint: setup  ## the checks of .pre-commit-config.yaml: format, lint, types (mypy's paths are in pyproject.toml)
+	$(VENV)/bin/ruff format --check $(LINT_PATHS)
+	$(VENV)/bin/ruff check $(LINT_PATHS)
+	$(VENV)/bin/mypy
 
 validate: setup
 	$(PY) scripts/validate_data.py

@@ -1,6 +1,6 @@
 """action_fallback_topics: ask to rephrase and offer the likely topics as buttons."""
 
-from typing import Any, Dict, List
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction
@@ -16,8 +16,8 @@ class ActionFallbackTopics(Action):
         return "action_fallback_topics"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[Dict[str, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         topics = likely_topics(tracker.latest_message or {})
         dispatcher.utter_message(response="utter_fallback", buttons=buttons_for(topics))
         # End the turn: as Rasa's core fallback action this would otherwise be predicted again and again.

@@ -142,6 +142,12 @@ def _fmt(number: float) -> str:
     return f"{number:g}"
 
 
+def _number_word_as_digits(match: re.Match[str]) -> str:
+    """A matched number word as digits; a word the pattern matched but the table lacks stays as it is."""
+    number = _word_to_number(match.group(1))
+    return match.group(0) if number is None else f" {_fmt(number)} "
+
+
 def _numbers_to_digits(text: str) -> str:
     """Replace Dutch number words (and halves) by digits in normalised text."""
     # Halves first: "anderhalf", "tweeenhalf", "twee en een half", "een half".
@@ -159,11 +165,7 @@ def _numbers_to_digits(text: str) -> str:
     text = re.sub(r"\b(?:een\s+)?hal(?:f|ve)\s*(?=(?:jaar|maand|week|dag))", " 0.5 ", text)
     text = re.sub(r"\bhalfjaar", " 0.5 jaar", text)
     diminutives = "|".join(sorted(_DIMINUTIVES, key=len, reverse=True))
-    text = re.sub(
-        rf"\b({diminutives}|{_NUMBER_WORD})\b",
-        lambda m: f" {_fmt(_word_to_number(m.group(1)))} ",
-        text,
-    )
+    text = re.sub(rf"\b({diminutives}|{_NUMBER_WORD})\b", _number_word_as_digits, text)
     text = re.sub(r"\b(\d+)\s*t?je\b", r"\1", text)  # "7tje", "8je"
     return re.sub(r"\s+", " ", text).strip()
 

@@ -140,6 +140,8 @@ def recommend(
         return Recommendation(outcome=OUTCOME_RED_FLAG)
     if _check_score(pain_score) >= SEVERE_PAIN:
         return Recommendation(outcome=OUTCOME_SEE_DOCTOR_PAIN)
+    if duration is None or radiation is None:
+        raise ValueError(f"duration and radiation are needed for exercises, got {duration!r} and {radiation!r}")
     catalog = load_exercises() if exercises is None else exercises
     chosen = select_exercises(duration, radiation, catalog)
     return Recommendation(

@@ -208,7 +208,7 @@ class SafetyNet(GraphComponent):
                 continue
             forced = TIER_INTENTS[match.tier]
             current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            if self._urgency(current) < self._urgency(forced):
+            if current is not None and self._urgency(current) < self._urgency(forced):
                 forced = current
             _force_intent(message, forced, 1.0)
             message.set("safety_net", {"tier": match.tier, "sign": match.sign})

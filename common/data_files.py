@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -145,7 +145,7 @@ def field_path(location: Sequence[str | int]) -> str:
     return text
 
 
-def _describe(schema: type[Schema], data: dict[str, Any], error: dict[str, Any]) -> Problem:
+def _describe(schema: type[Schema], data: dict[str, Any], error: Mapping[str, Any]) -> Problem:
     location = tuple(part for part in error["loc"] if part != "__root__")
     kind = error["type"]
     if kind == "value_error.missing":

@@ -29,9 +29,10 @@ import re
 import sys
 import time
 import warnings
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -77,8 +78,8 @@ def url_from_endpoints(path: Path) -> sa.engine.URL:
         raise PrivacyError(f"{path} has no tracker_store: conversations are kept in memory only, nothing to do")
     if config.type.lower() not in SQL_TYPES:
         raise PrivacyError(f"the tracker store in {path} is of type {config.type!r}; this tool handles SQL stores")
-    kwargs: Dict[str, Any] = dict(config.kwargs)
-    host: Optional[str] = config.url
+    kwargs: dict[str, Any] = dict(config.kwargs)
+    host: str | None = config.url
     if host and "://" in host:
         return sa.engine.make_url(host)
     port = kwargs.get("port")
@@ -130,7 +131,7 @@ class Conversations:
         except sa.exc.SQLAlchemyError as error:
             raise PrivacyError(f"cannot reach the tracker store {describe(url)}: {_reason(error)}") from error
 
-    def export(self, sender_id: str) -> Optional[Dict[str, Any]]:
+    def export(self, sender_id: str) -> dict[str, Any] | None:
         if not self.exists:
             return None
         query = sa.select(self.events.c.data).where(self.events.c.sender_id == sender_id).order_by(self.events.c.id)
@@ -161,7 +162,7 @@ class Conversations:
         with self.engine.begin() as connection:
             return connection.execute(self.events.delete().where(self.events.c.sender_id == sender_id)).rowcount
 
-    def old_sessions(self, cutoff: float) -> Dict[str, List[int]]:
+    def old_sessions(self, cutoff: float) -> dict[str, list[int]]:
         """Per sender, the ids of the events of sessions whose last event is older than `cutoff`."""
         if not self.exists:
             return {}
@@ -174,7 +175,7 @@ class Conversations:
             .where(c.sender_id.in_(candidates))
             .order_by(c.sender_id, c.id)
         )
-        found: Dict[str, List[int]] = {}
+        found: dict[str, list[int]] = {}
         with self.engine.connect() as connection:
             result = connection.execution_options(stream_results=True).execute(rows)
             for sender_id, sessions in _sessions_by_sender(result):
@@ -183,7 +184,7 @@ class Conversations:
                     found[sender_id] = ids
         return found
 
-    def delete_ids(self, ids: List[int]) -> int:
+    def delete_ids(self, ids: list[int]) -> int:
         deleted = 0
         with self.engine.begin() as connection:
             for start in range(0, len(ids), DELETE_CHUNK):
@@ -192,10 +193,10 @@ class Conversations:
         return deleted
 
 
-def _sessions_by_sender(rows: Iterable[Tuple]) -> Iterable[Tuple[str, List[List[Tuple[int, float]]]]]:
+def _sessions_by_sender(rows: Iterable[tuple]) -> Iterable[tuple[str, list[list[tuple[int, float]]]]]:
     """(sender_id, sessions) with each session a list of (event id, timestamp); rows ordered by sender, id."""
-    current: Optional[str] = None
-    sessions: List[List[Tuple[int, float]]] = []
+    current: str | None = None
+    sessions: list[list[tuple[int, float]]] = []
     for sender_id, event_id, type_name, action_name, timestamp in rows:
         if sender_id != current:
             if current is not None:
@@ -209,7 +210,7 @@ def _sessions_by_sender(rows: Iterable[Tuple]) -> Iterable[Tuple[str, List[List[
         yield current, sessions
 
 
-def _iso(timestamp: Optional[float]) -> Optional[str]:
+def _iso(timestamp: float | None) -> str | None:
     if timestamp is None:
         return None
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat(timespec="seconds")
@@ -267,7 +268,7 @@ def cmd_forget_old(store: Conversations, args: argparse.Namespace) -> int:
     return 0
 
 
-def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -291,7 +292,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         url = sa.engine.make_url(args.db) if args.db else url_from_endpoints(Path(args.endpoints))
