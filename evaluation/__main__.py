@@ -1,0 +1,231 @@
+"""Command line of the evaluation core.
+
+python -m evaluation report              make eval: ours vs the baselines on the held-out set + 5-fold CV
+                                         (trains what is missing or stale; ~10 min, 1-2 min when
+                                         reports/eval/cv.json still matches); copies summary.md to docs/eval/
+python -m evaluation report --smoke      < 2 min: ours + TF-IDF only, no CV, no training, nothing in docs/
+python -m evaluation floors              make heldout: ours on the floors' set, fails naming each measure
+                                         below its floor (tests/heldout_floors.yml)
+python -m evaluation report --sets tests/heldout tests/field    any test set folders in the same YAML format
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from evaluation.runtime import machine, quiet_rasa
+
+ALL_SYSTEMS = ("ours", "ours_no_net", "rasa_default", "tfidf_logreg")
+SMOKE_SYSTEMS = ("ours", "tfidf_logreg")
+
+
+def evaluate(
+    set_paths: Sequence[Path],
+    systems: Sequence[str],
+    ours_model: Path,
+    log=print,
+) -> tuple[list[Any], dict[str, dict[str, list[Any]]], dict[str, dict[str, dict[str, Any]]], dict[str, Any]]:
+    """Predict every set with every system and measure it: (sets, predictions, results, info).
+
+    predictions[set][system] is one Prediction per message, results[set][system] the measures of
+    `evaluation.metrics.measure`. Each Rasa model is loaded once and parses every set.
+    """
+    from evaluation.baselines import predict_tfidf
+    from evaluation.metrics import measure
+    from evaluation.models import MODELS
+    from evaluation.predict import load_agent, predict
+    from evaluation.sets import TRAINING_DATA, load_examples, load_test_set
+
+    train = [(e.text, e.label) for e in load_examples(TRAINING_DATA)]
+    known = {label for _, label in train}
+    sets = [load_test_set(path, known) for path in set_paths]
+    for test_set in sets:
+        log(f"==> {test_set.name}: {len(test_set.examples)} messages")
+    predictions: dict[str, dict[str, list[Any]]] = {s.name: {} for s in sets}
+    timings: dict[str, float] = {}
+    for system in systems:
+        started = time.perf_counter()
+        if system == "tfidf_logreg":
+            for test_set in sets:
+                predictions[test_set.name][system] = predict_tfidf(train, test_set.texts)
+            timings["tfidf_logreg_fit_and_predict_s"] = round(time.perf_counter() - started, 2)
+            continue
+        agent = load_agent(ours_model if system == "ours" else MODELS[system])
+        timings[f"{system}_load_s"] = round(time.perf_counter() - started, 2)
+        started = time.perf_counter()
+        for test_set in sets:
+            predictions[test_set.name][system] = predict(agent, test_set.texts)
+        count = sum(len(s.examples) for s in sets)
+        timings[f"{system}_parse_ms_per_message"] = round(1000 * (time.perf_counter() - started) / count, 2)
+        del agent
+    results = {
+        name: {s: measure([e.label for e in test_set.examples], by_system[s]) for s in systems}
+        for (name, by_system), test_set in zip(predictions.items(), sets)
+    }
+    return sets, predictions, results, {"train_examples": len(train), "timings": timings}
+
+
+def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    from evaluation.floors import FLOORS
+    from evaluation.models import OURS_MODEL
+
+    parser = argparse.ArgumentParser(prog="python -m evaluation", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    report = commands.add_parser("report", help="the full report against the baselines (make eval)")
+    floors = commands.add_parser("floors", help="check the floors of the held-out set (make heldout)")
+    for command in (report, floors):
+        command.add_argument("--model", type=Path, default=OURS_MODEL, help="our trained model (default %(default)s)")
+        command.add_argument(
+            "--floors", type=Path, default=FLOORS, help="floors file (default tests/heldout_floors.yml)"
+        )
+        command.add_argument(
+            "--sets", type=Path, nargs="+", help="test set folders (report: tests/heldout; floors: the floors' set)"
+        )
+    report.add_argument("--smoke", action="store_true", help="ours + TF-IDF only, no CV, no training, no docs/")
+    report.add_argument("--systems", nargs="+", choices=ALL_SYSTEMS, help="default: all four (smoke: ours, TF-IDF)")
+    report.add_argument("--folds", type=int, default=5, help="cross-validation folds; 0 skips CV (default 5)")
+    report.add_argument("--epochs-scale", type=float, default=1.0, help="multiply the epochs of the CV trainings")
+    report.add_argument("--fresh-cv", action="store_true", help="rerun the CV even if <out>/cv.json matches")
+    report.add_argument("--retrain", action="store_true", help="retrain the baseline models even if up to date")
+    report.add_argument("--out", type=Path, default=Path("reports/eval"), help="report folder (default reports/eval)")
+    report.add_argument("--docs", default="docs/eval", help="where summary.md and the PNG go ('' = nowhere)")
+    floors.add_argument("--out", type=Path, default=Path("results/heldout"), help="default results/heldout")
+    return parser.parse_args(argv)
+
+
+def _cross_validation(args: argparse.Namespace, out: Path, log=print) -> dict[str, Any] | None:
+    from evaluation.crossval import cross_validate, cv_fingerprint
+    from evaluation.sets import TRAINING_DATA, load_examples
+
+    if args.smoke or args.folds < 2:
+        return None
+    fingerprint = cv_fingerprint(args.folds, args.epochs_scale)
+    cached = json.loads((out / "cv.json").read_text()) if (out / "cv.json").exists() else {}
+    if cached.get("fingerprint") == fingerprint and not args.fresh_cv:
+        log(
+            f"==> {args.folds}-fold cross-validation: reused {out.name}/cv.json of {cached.get('date')} "
+            "(--fresh-cv reruns it)"
+        )
+        return cached
+    log(f"==> {args.folds}-fold cross-validation of our pipeline on data/nlu (epochs × {args.epochs_scale})")
+    started = time.perf_counter()
+    train = [(e.text, e.label) for e in load_examples(TRAINING_DATA)]
+    cv = cross_validate(train, args.folds, args.epochs_scale, log)
+    cv.update(
+        fingerprint=fingerprint,
+        seconds=round(time.perf_counter() - started),
+        date=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "cv.json").write_text(json.dumps(cv, indent=2))
+    return cv
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    quiet_rasa()
+    from evaluation.floors import load_floors
+    from evaluation.models import ROOT, TRAIN_TIMES, ensure_model
+    from evaluation.report import floor_lines, slug, summary_markdown, table, write_json, write_set_files
+    from evaluation.sets import HELDOUT, EvaluationDataError
+
+    args = _arguments(argv)
+    started = time.perf_counter()
+    out = args.out if args.out.is_absolute() else ROOT / args.out
+    model = args.model if args.model.is_absolute() else ROOT / args.model
+    try:
+        floors = load_floors(args.floors if args.floors.is_absolute() else ROOT / args.floors)
+    except EvaluationDataError as error:
+        raise SystemExit(f"floors: {error}") from error
+    if args.command == "floors":
+        systems: Sequence[str] = ("ours",)
+        set_paths = args.sets or [ROOT / floors.set]
+    else:
+        systems = args.systems or (SMOKE_SYSTEMS if args.smoke else ALL_SYSTEMS)
+        set_paths = args.sets or [HELDOUT]
+    if not model.exists():
+        raise SystemExit(f"{model} is missing: run `make train` first")
+    if args.command == "report" and not args.smoke:
+        for system in systems:
+            if system in ("rasa_default", "ours_no_net"):
+                ensure_model(system, args.retrain)
+
+    try:
+        sets, predictions, results, info = evaluate(set_paths, systems, model)
+    except EvaluationDataError as error:
+        raise SystemExit(f"test set: {error}") from error
+    cv = _cross_validation(args, out) if args.command == "report" else None
+
+    shown_args = " ".join(argv if argv is not None else sys.argv[1:])
+    meta = {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "command": f"python -m evaluation {shown_args}".strip(),
+        "model": str(model.relative_to(ROOT)) if model.is_relative_to(ROOT) else str(model),
+        "seconds": time.perf_counter() - started,
+        "smoke": getattr(args, "smoke", False),
+        "training_times": json.loads(TRAIN_TIMES.read_text()) if TRAIN_TIMES.exists() else {},
+        **info,
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    floor_set = next((s.name for s in sets if s.name == floors.set), None)
+    checked = floor_lines(floors, results[floor_set]["ours"]) if floor_set and "ours" in systems else None
+    write_json(
+        out / "metrics.json",
+        {
+            "meta": meta,
+            "sets": results,
+            "floors": {"file": floors.source, "set": floors.set, "failures": checked[1] if checked else None},
+            "cv": cv,
+        },
+    )
+    plots = args.command == "report"
+    for test_set in sets:
+        write_set_files(out, test_set, predictions[test_set.name], plots)
+    summary = summary_markdown(sets, predictions, results, floors, cv, meta)
+    (out / "summary.md").write_text(summary)
+
+    for test_set in sets:
+        print(f"\n{test_set.name} ({len(test_set.examples)} messages):")
+        print("\n".join(table(results[test_set.name])))
+    if cv:
+        ours = cv["systems"]["ours"]
+        print(
+            f"\n{cv['folds']}-fold CV of ours on data/nlu: "
+            + ", ".join(
+                f"{k} {ours[k]['mean']:.3f} ± {ours[k]['std']:.3f}" for k in ("intent_accuracy", "intent_macro_f1")
+            )
+        )
+    if args.command == "report" and args.docs and not args.smoke:
+        docs = ROOT / args.docs
+        docs.mkdir(parents=True, exist_ok=True)
+        shutil.copy(out / "summary.md", docs / "summary.md")
+        heldout_png = out / f"confusion_ours_{slug(str(HELDOUT))}.png"
+        if heldout_png.exists():
+            shutil.copy(heldout_png, docs / "confusion_ours.png")
+    shown_out = out.relative_to(ROOT) if out.is_relative_to(ROOT) else out
+    print(f"\nreport: {shown_out}/summary.md ({time.perf_counter() - started:.0f} s)")
+
+    if checked:
+        lines, failures = checked
+        print(f"\nfloors of {floor_set} ({floors.source}):")
+        print("\n".join(lines))
+        if failures and args.command == "floors":
+            print("\nBELOW THE FLOOR:\n" + "\n".join(f"  {failure}" for failure in failures), file=sys.stderr)
+            print(f"misclassified messages: {shown_out}/misclassified_{slug(floor_set)}.md", file=sys.stderr)
+            return 1
+    elif args.command == "floors":
+        print(f"floors: {floors.source} is for {floors.set}, which was not evaluated", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""The systems our pipeline is compared with, trained on the same data/.
+
+- `rasa_default`: the configuration `rasa init` gives (eval/baseline_rasa_default.yml, language nl), a Rasa model
+  predicted like ours (`evaluation.predict`);
+- `ours_no_net`: our NLU pipeline without the SafetyNet component (a configuration without it, trained by
+  `evaluation.models.ensure_model`): what the alarm-sign lexicon adds;
+- `tfidf_logreg`: TF-IDF (words + character n-grams) + logistic regression, FAQ topics as labels, fixed up
+  front (not tuned on the held-out set).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from evaluation.predict import Prediction
+
+SEED = 42
+
+SYSTEM_TITLES = {
+    "ours": "ours (safety net on)",
+    "ours_no_net": "ours, net off",
+    "rasa_default": "rasa init default",
+    "tfidf_logreg": "TF-IDF + LogReg",
+}
+
+
+def tfidf_model():
+    """The scikit-learn baseline pipeline (unfitted)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline, make_union
+
+    features = make_union(
+        TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, lowercase=True),
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=True),
+    )
+    return make_pipeline(features, LogisticRegression(C=10.0, max_iter=3000, random_state=SEED))
+
+
+def predict_tfidf(train: Sequence[tuple[str, str]], texts: Sequence[str]) -> list[Prediction]:
+    """Fit the TF-IDF baseline on (text, label) pairs and predict `texts`.
+
+    Its "response selection" is its best FAQ label, whatever its best label overall.
+    """
+    model = tfidf_model()
+    model.fit([t for t, _ in train], [label for _, label in train])
+    classes = list(model.classes_)
+    faq_columns = [i for i, c in enumerate(classes) if c.startswith("faq/")]
+    predictions = []
+    for row in model.predict_proba(list(texts)):
+        best = classes[int(row.argmax())]
+        best_faq = classes[max(faq_columns, key=lambda i: row[i])] if faq_columns else None
+        intent = "faq" if best.startswith("faq/") else best
+        predictions.append(Prediction(intent, intent, best_faq, float(row.max())))
+    return predictions
