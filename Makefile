@@ -4,7 +4,8 @@ SHELL := /bin/bash
 
 VENV        := .venv
 PY          := $(VENV)/bin/python
-RASA        := TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 $(VENV)/bin/rasa
+# Every Rasa command goes through assistant/serve.py: it installs and checks the patches (assistant/patches/).
+RASA        := TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 $(PY) -m assistant.serve
 SPACY_MODEL := build/spacy_nl
 MODEL       := models/rugpijn.tar.gz
 STAMP       := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt | sha1sum | cut -c1-12)

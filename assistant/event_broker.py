@@ -16,6 +16,10 @@ the tracker store or less): RabbitMQ drops an event that was not consumed within
 RabbitMQ refuses to re-declare an existing queue with other arguments (PRECONDITION_FAILED): a
 queue that was created without a TTL, or with another one, must be deleted first (or given a
 policy); the server then fails at start-up with that error instead of running without a TTL.
+
+The queues are declared in Rasa's private ``PikaEventBroker._bind_queue``, the only place that declares them
+(tests/private_names.yml). ``assistant.patches`` checks its signature at start-up (``PRIVATE_OVERRIDES``), so a
+Rasa version that no longer calls it stops the server instead of silently dropping the TTL.
 """
 
 from __future__ import annotations

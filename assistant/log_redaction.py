@@ -8,17 +8,16 @@ writes message text on some paths:
 - Python warnings such as "Failed to parse arguments in line '<message>'" (a message starting with
   "/" that names no known intent).
 
-``install()`` (called by ``assistant.runtime_guards`` at start-up) adds a structlog processor in
-front of Rasa's processors that replaces the values of Rasa's own list of text-bearing keys with
-``[redacted]`` for every event at INFO level or above, and wraps ``warnings.formatwarning`` so that
-those warnings no longer quote the message. Debug events are left alone: ``--debug`` / LOG_LEVEL
+``assistant.patches.log_redaction`` puts :func:`redact_event_dict` in front of Rasa's structlog
+processors (it replaces the values of Rasa's own list of text-bearing keys with ``[redacted]`` for every
+event at INFO level or above) and passes warnings through :func:`redact_warning_text`, so that those
+warnings no longer quote the message. Debug events are left alone: ``--debug`` / LOG_LEVEL
 DEBUG logs everything and must not be used with real users.
 """
 
 from __future__ import annotations
 
 import re
-import warnings
 from typing import Any, Dict
 
 REDACTED = "[redacted]"
@@ -61,8 +60,6 @@ _UNPACK_REPLACEMENT = (
     f"A user message starting with '/' could not be read as an intent; it is handled as text (message text {REDACTED})."
 )
 
-_installed = False
-
 
 def redact_event_dict(_: Any, method_name: str, event_dict: Dict[str, Any]) -> Dict[str, Any]:
     """structlog processor: blank out message text in events at INFO and above."""
@@ -78,26 +75,3 @@ def redact_warning_text(message: str) -> str:
     if _UNPACK_WARNING.search(message):
         return _UNPACK_REPLACEMENT
     return message
-
-
-def install() -> None:
-    """Install the structlog processor and the warnings formatter (idempotent)."""
-    global _installed
-    if _installed:
-        return
-    _installed = True
-
-    import structlog
-
-    # Rasa configured structlog at start-up; loggers created since then keep a reference to this
-    # very list, so it is changed in place (a new structlog.configure() would not reach them).
-    processors = structlog.get_config()["processors"]
-    if redact_event_dict not in processors:
-        processors.insert(0, redact_event_dict)
-
-    original_formatwarning = warnings.formatwarning
-
-    def formatwarning(message, category, filename, lineno, line=None):
-        return original_formatwarning(redact_warning_text(str(message)), category, filename, lineno, line)
-
-    warnings.formatwarning = formatwarning

@@ -8,10 +8,10 @@ when the database cannot be reached. This subclass:
 - at start-up, waits at most ``startup_timeout`` seconds (endpoint key, or env
   ``TRACKER_STORE_STARTUP_TIMEOUT``, default 15) for the database and otherwise stops the
   process with a clear error (exit code 78), instead of retrying forever or falling back;
-- while running, turns every database error into ``StorageUnavailable`` and logs it;
-  ``assistant.runtime_guards`` removes the fail-safe wrapper for this store and answers the user
-  with the Dutch apology ``utter_storage_unavailable`` (the message is not handled, nothing is
-  half-saved);
+- while running, turns every database error into ``assistant.failures.StorageUnavailable`` and
+  logs it; the patches ``assistant.patches.strict_tracker_store`` (no fail-safe wrapper for a store
+  with ``fails_loudly``) and ``assistant.patches.storage_apology`` answer the user with the domain
+  response ``utter_storage_unavailable`` (the message is not handled, nothing is half-saved);
 - stores the events of a turn first and only then publishes exactly those events to the event
   broker (Rasa publishes before it stores);
 - reconnects by itself when the database is back (``pool_pre_ping``), never puts query
@@ -25,9 +25,9 @@ Use it from endpoints.yml::
       dialect: "sqlite"
       db: "${TRACKER_DB}"
 
-Loading this class also installs the other start-up guards (``assistant.runtime_guards``: the
-action-server timeout and apology, and log redaction), because it is the first code of ours that
-Rasa imports when it starts serving.
+This class installs nothing. Without the patches Rasa would wrap it in its fail-safe store after all, so
+it refuses to start unless they are installed: start Rasa with ``python -m assistant.serve`` (or call
+``assistant.serve.prepare()`` in-process).
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from assistant import runtime_guards
-from assistant.runtime_guards import StorageUnavailable
+from assistant import patches
+from assistant.failures import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +92,8 @@ def _describe(url: sa.engine.URL) -> str:
 class StrictSQLTrackerStore(SQLTrackerStore):
     """SQL tracker store that refuses to lose conversations (see the module docstring)."""
 
+    fails_loudly = True  # assistant.patches.strict_tracker_store: no FailSafeTrackerStore around it
+
     def __init__(
         self,
         domain: Optional[Domain] = None,
@@ -108,7 +110,6 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         connect_timeout: Optional[int] = None,
         **kwargs: Any,
     ) -> None:
-        runtime_guards.install()
         url = self._url(dialect, host, validate_port(port), login_db or db, username, password, query)
         if startup_timeout is None:
             startup_timeout = float(os.environ.get("TRACKER_STORE_STARTUP_TIMEOUT", DEFAULT_STARTUP_TIMEOUT))
@@ -134,6 +135,12 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         self._create_table(url)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self._url_description = _describe(url)
+        if "strict_tracker_store" not in patches.installed():
+            self._fail_startup(
+                "the patches of assistant.patches are not installed, so Rasa would wrap this store in its "
+                "fail-safe store and continue in memory when the database fails. Start Rasa with "
+                "`python -m assistant.serve <rasa arguments>` (or call assistant.serve.prepare() first)"
+            )
         logger.info(f"Conversations are stored in {self._url_description}.")
         TrackerStore.__init__(self, domain, event_broker, **kwargs)
 

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Serve the assistant: the action server and the Rasa server with its channels and the HTTP API.
+# Rasa is started through `python -m assistant.serve` (assistant/serve.py): it installs and checks the patches
+# and hands Rasa the HTTP API token from the environment, so the token never appears on a command line.
 #   scripts/run.sh         serve until Ctrl-C
 #   scripts/run.sh shell   chat in the terminal (action server started too)
 # What is served (on RASA_PORT):
@@ -70,11 +72,11 @@ if [[ -z "${RASA_AUTH_TOKEN:-}" ]]; then
   if [[ ! -s build/rasa_token ]]; then
     (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))' > build/rasa_token)
   fi
-  RASA_AUTH_TOKEN=$(cat build/rasa_token)
   echo "RASA_AUTH_TOKEN is not set: the HTTP API uses the token stored in build/rasa_token"
 fi
+SERVE=(.venv/bin/python -m assistant.serve)
 
-.venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" > logs/actions.log 2>&1 &
+"${SERVE[@]}" run actions --actions actions --port "$ACTION_PORT" > logs/actions.log 2>&1 &
 ACTIONS_PID=$!
 trap 'kill $ACTIONS_PID 2>/dev/null || true; rm -f "${CLEANUP[@]}"' EXIT INT TERM
 for _ in $(seq 1 60); do
@@ -85,7 +87,7 @@ done
 echo "action server: http://127.0.0.1:${ACTION_PORT}/webhook (log: logs/actions.log)"
 
 if [[ "${1:-}" == "shell" ]]; then
-  .venv/bin/rasa shell --model "$MODEL" --endpoints "$ENDPOINTS"
+  "${SERVE[@]}" shell --model "$MODEL" --endpoints "$ENDPOINTS"
   exit
 fi
 
@@ -97,5 +99,6 @@ else
   echo "telegram:      off (set TELEGRAM_TOKEN, TELEGRAM_BOT_NAME, TELEGRAM_WEBHOOK_URL, TELEGRAM_SECRET_TOKEN)"
 fi
 echo "HTTP API:      http://127.0.0.1:${RASA_PORT}/ (token required, e.g. /conversations/<id>/tracker?token=...)"
-.venv/bin/rasa run --model "$MODEL" --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" \
-  --port "$RASA_PORT" --enable-api --auth-token "$RASA_AUTH_TOKEN"
+# The token (RASA_AUTH_TOKEN or build/rasa_token) is added by assistant/serve.py inside the process.
+"${SERVE[@]}" run --model "$MODEL" --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" \
+  --port "$RASA_PORT" --enable-api

@@ -32,10 +32,9 @@ def _texts_of(server, response: str) -> set:
 
 def _apology(server, response: str) -> set:
     """The apology's text: the domain response once the model has it, until then the built-in text."""
-    from assistant.action_endpoint import ACTIONS_FALLBACK_TEXT
-    from assistant.runtime_guards import STORAGE_FALLBACK_TEXT
-
-    return _texts_of(server, response) or {STORAGE_FALLBACK_TEXT if response == STORAGE else ACTIONS_FALLBACK_TEXT}
+    texts = _texts_of(server, response)
+    assert texts, f"the served model has no response {response}"
+    return texts
 
 
 def _question(server, slot: str) -> set:
@@ -244,17 +243,17 @@ def test_the_apologies_come_from_the_domain_when_it_has_them():
     from rasa.core.nlg import TemplatedNaturalLanguageGenerator
     from rasa.shared.core.domain import Domain
 
-    from assistant.runtime_guards import render_response
+    from assistant.failures import render_response
 
     domain = _domain_with_apologies()
     nlg = TemplatedNaturalLanguageGenerator(domain.responses)
-    message = asyncio.run(render_response(nlg, domain, STORAGE, "ingebouwd", "s1", "rest"))
+    message = asyncio.run(render_response(nlg, domain, STORAGE, "s1", "rest"))
     assert message["text"] == "Opslag weg." and message["utter_action"] == STORAGE
     empty = Domain.empty()
     fallback = asyncio.run(
-        render_response(TemplatedNaturalLanguageGenerator({}), empty, STORAGE, "ingebouwd", "s1", "rest")
+        render_response(TemplatedNaturalLanguageGenerator({}), empty, STORAGE, "s1", "rest")
     )
-    assert fallback["text"] == "ingebouwd"
+    assert fallback is None  # no Dutch copy in Python: without the domain response there is nothing to say
 
 
 def test_what_a_failed_custom_action_returns():
@@ -266,7 +265,7 @@ def test_what_a_failed_custom_action_returns():
     from rasa.shared.core.trackers import DialogueStateTracker
 
     from assistant.action_endpoint import events_for_unavailable_action
-    from assistant.runtime_guards import _TURN, Turn
+    from assistant.failures import turn
 
     domain = _domain_with_apologies()
     nlg, channel = TemplatedNaturalLanguageGenerator(domain.responses), CollectingOutputChannel()
@@ -286,14 +285,11 @@ def test_what_a_failed_custom_action_returns():
     assert run(f"validate_{form}", [ActiveLoop(form)]) == []
 
     async def twice_in_one_turn():
-        token = _TURN.set(Turn())
-        try:
+        with turn():
             tracker = DialogueStateTracker.from_events("s1", [], domain.slots)
             first = await events_for_unavailable_action("action_a", channel, nlg, tracker, domain)
             second = await events_for_unavailable_action("action_b", channel, nlg, tracker, domain)
             return first, second
-        finally:
-            _TURN.reset(token)
 
     first, second = asyncio.run(twice_in_one_turn())
     assert [type(e).__name__ for e in first] == ["BotUttered", "FollowupAction"]
@@ -306,10 +302,12 @@ def test_servers_starting_together_on_an_empty_database_all_start():
     import threading
     import uuid
 
+    from assistant.serve import prepare
     from assistant.tracker_store import StrictSQLTrackerStore
     from tests.support.postgres import PostgresDatabase
     from tests.support.services import address
 
+    prepare()  # as `python -m assistant.serve` does: the store refuses to start without the patches
     host, port = address("postgresql")
     for _ in range(4):
         database = PostgresDatabase(host, port, f"rasa_race_{uuid.uuid4().hex[:10]}").create()

@@ -67,8 +67,10 @@ def test_the_strict_store_reads_back_what_an_earlier_process_stored(tmp_path):
     from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SlotSet, UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
 
+    from assistant.serve import prepare
     from assistant.tracker_store import StrictSQLTrackerStore
 
+    prepare()  # as `python -m assistant.serve` does: the store refuses to start without the patches
     db = str(tmp_path / "conversations.db")
     domain = Domain.from_yaml((ROOT / "domain.yml").read_text(encoding="utf-8"))
     events = [

@@ -224,8 +224,8 @@ warnings.simplefilter("always")
 from rasa.utils.log_utils import configure_structlog
 configure_structlog(logging.INFO)
 if sys.argv[1] == "redacted":
-    from assistant import log_redaction
-    log_redaction.install()
+    from assistant.serve import prepare
+    prepare()
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 from rasa.shared.nlu.training_data.message import Message
