@@ -94,15 +94,16 @@ stories: train
 	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL) --out results/stories \
 	    --fail-on-prediction-errors --e2e
 
+# The floors of tests/heldout_floors.yml, measured by the evaluation core (evaluation/) that make eval uses too.
 heldout: train
-	$(PY) scripts/evaluate_heldout.py --model $(MODEL) --out results/heldout
+	$(PY) -m evaluation floors --model $(MODEL) --out results/heldout
 
 integration: train
 	$(PY) -m pytest -m "model or services or browser" -q
 
 # ---- measurement (smoke versions run in make integration: tests/test_eval_smoke.py) ---------------
 eval: train
-	$(PY) scripts/evaluate.py
+	$(PY) -m evaluation report --model $(MODEL)
 
 bench: train
 	$(PY) scripts/bench.py --profile
