@@ -1,8 +1,14 @@
-"""Run `rasa data validate` and fail on any warning that is not explained.
+"""Validate the project's data: its own YAML files, then `rasa data validate` with every warning explained.
 
-Every warning Rasa prints must match an entry of tests/validation_allowlist.yml, which says why
+First every data file the code reads is loaded through the one validated loader (common.data_files):
+the catalogs, the shop contact, the topic buttons and the alarm-sign lexicon. A problem is printed with
+the file and the field, e.g. ``actions/catalogs/products.yml: products[0].prijs: unknown field``.
+
+Then every warning Rasa prints must match an entry of tests/validation_allowlist.yml, which says why
 it is expected. A new, unexplained warning fails `make test`.
 """
+
+from __future__ import annotations
 
 import os
 import re
@@ -10,14 +16,73 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from actions.catalogs import load_catalogs  # noqa: E402  (after the path: run as a script)
+from actions.contact import CONTACT_PATH, ShopContact  # noqa: E402
+from actions.topic_suggestions import load_topic_buttons  # noqa: E402
+from assistant.alarm_signs import load_lexicon  # noqa: E402
+from common.data_files import DataFileError, Schema, checked, load_data_file, text  # noqa: E402
+
 ALLOWLIST = ROOT / "tests" / "validation_allowlist.yml"
 WARNING = re.compile(r"UserWarning: (.*?)(?:\n\s*More info at .*)?$", re.MULTILINE)
 
 
+def _regular_expression(pattern: object) -> str:
+    if not isinstance(pattern, str):
+        raise ValueError(f"must be a regular expression in quotes, got {pattern!r}")
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise ValueError(f"{pattern!r}: {error}") from None
+    return pattern
+
+
+class ExpectedWarning(Schema):
+    """A warning of `rasa data validate` that is expected, and why."""
+
+    pattern: str
+    reason: str
+
+    _pattern = checked("pattern", check=_regular_expression)
+    _reason = checked("reason", check=text)
+
+
+class ValidationAllowlist(Schema):
+    """The schema of tests/validation_allowlist.yml."""
+
+    expected_warnings: tuple[ExpectedWarning, ...]
+
+
+def check_data_files() -> list[str]:
+    """Load every data file the assistant reads; the problems found, one line each (file and field)."""
+    problems: list[str] = []
+    for load in (
+        load_catalogs,
+        load_topic_buttons,
+        lambda: load_data_file(CONTACT_PATH, ShopContact),
+        load_lexicon,
+    ):
+        try:
+            load()
+        except DataFileError as error:
+            problems.extend(str(error).splitlines())
+    return problems
+
+
 def main() -> int:
+    problems = check_data_files()
+    try:
+        allowed = load_data_file(ALLOWLIST, ValidationAllowlist).expected_warnings
+    except DataFileError as error:
+        problems.extend(str(error).splitlines())
+    if problems:
+        print("\n".join(problems))
+        print(f"{len(problems)} problem(s) in the project's data files")
+        return 1
+    print("data files: catalogs, shop contact, topic buttons and alarm-sign lexicon are valid")
+
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", NO_COLOR="1")
     result = subprocess.run(
         [str(ROOT / ".venv" / "bin" / "rasa"), "data", "validate", "--max-history", "4"],
@@ -27,10 +92,9 @@ def main() -> int:
         text=True,
     )
     output = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)
-    allowed = yaml.safe_load(ALLOWLIST.read_text(encoding="utf-8"))["expected_warnings"]
     unexplained = []
     for warning in WARNING.findall(output):
-        reasons = [entry["reason"] for entry in allowed if re.search(entry["pattern"], warning)]
+        reasons = [entry.reason for entry in allowed if re.search(entry.pattern, warning)]
         print(f"  {'explained' if reasons else 'UNEXPLAINED'}: {warning}")
         if not reasons:
             unexplained.append(warning)

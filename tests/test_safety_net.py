@@ -1,10 +1,15 @@
 """The deterministic safety net: alarm signs by tier, negations, near misses, typos."""
 
+from pathlib import Path
+
 import pytest
 import yaml
 
 from assistant.alarm_signs import LEXICON_PATH, detect, load_lexicon, normalise
+from common import safety
 from common.data_files import DataFileError
+
+ROOT = Path(__file__).resolve().parent.parent
 
 POSITIVE = [
     # emergency: 112
@@ -193,3 +198,18 @@ def test_lexicon_problem_names_file_and_field(tmp_path, change, field, problem):
     assert caught.value.field == field
     assert f"alarm_signs.yml: {field}: " in str(caught.value)
     assert problem in str(caught.value)
+
+
+def test_the_safety_names_are_those_of_the_domain():
+    # common.safety defines the names once for Python; domain.yml must use the same ones.
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    intents = {next(iter(i)) if isinstance(i, dict) else i for i in domain["intents"]}
+    assert set(safety.SAFETY_INTENTS) <= intents
+    assert {safety.ALARM_SLOT, safety.SCREENING_SLOT} <= set(domain["slots"])
+    assert safety.SCREENING_SLOT in domain["forms"]["exercise_recommendation_form"]["required_slots"]
+    assert {*safety.SAFETY_RESPONSES.values(), safety.REMINDER_RESPONSE} <= set(domain["responses"])
+    assert set(safety.BLOCKED_AFTER_ALARM) <= intents
+    assert set(safety.TIER_INTENTS) == set(safety.TIER_ORDER)
+    assert {sign.tier: sign.response for sign in load_lexicon().signs} == {
+        tier: safety.SAFETY_RESPONSES[intent] for tier, intent in safety.TIER_INTENTS.items()
+    }
