@@ -10,7 +10,7 @@
 #   /webhooks/telegram/webhook   the Telegram channel, only when the four TELEGRAM_* variables below are set
 #   /                            Rasa's HTTP API, token required (e.g. /conversations/<id>/tracker?token=...)
 # Settings come from the environment (defaults in brackets):
-#   RASA_PORT [5005], ACTION_PORT [5055], TRACKER_DB [build/conversations.db],
+#   RASA_PORT [5005], ACTION_PORT [5055], TRACKER_DB [build/conversations.db], ACTIONS_LOG [logs/actions.log],
 #   ENDPOINTS [endpoints.yml] (endpoints.production.yml: PostgreSQL, Redis, RabbitMQ; see README),
 #   ACTION_TIMEOUT_SECONDS [5]: how long to wait for the action server before apologising,
 #   TRACKER_STORE_STARTUP_TIMEOUT [15]: how long to wait for the database at start-up before giving up,
@@ -26,6 +26,7 @@ RASA_PORT=${RASA_PORT:-5005}
 ACTION_PORT=${ACTION_PORT:-5055}
 MODEL=${MODEL:-models/rugpijn.tar.gz}
 ENDPOINTS=${ENDPOINTS:-endpoints.yml}
+ACTIONS_LOG=${ACTIONS_LOG:-logs/actions.log}
 export TRACKER_DB=${TRACKER_DB:-build/conversations.db}
 export ACTION_ENDPOINT_URL=${ACTION_ENDPOINT_URL:-http://127.0.0.1:${ACTION_PORT}/webhook}
 export WEBCHAT_ALLOWED_ORIGINS=${WEBCHAT_ALLOWED_ORIGINS:-http://127.0.0.1:${RASA_PORT} http://localhost:${RASA_PORT}}
@@ -76,15 +77,15 @@ if [[ -z "${RASA_AUTH_TOKEN:-}" ]]; then
 fi
 SERVE=(.venv/bin/python -m assistant.serve)
 
-"${SERVE[@]}" run actions --actions actions --port "$ACTION_PORT" > logs/actions.log 2>&1 &
+"${SERVE[@]}" run actions --actions actions --port "$ACTION_PORT" > "$ACTIONS_LOG" 2>&1 &
 ACTIONS_PID=$!
 trap 'kill $ACTIONS_PID 2>/dev/null || true; rm -f "${CLEANUP[@]}"' EXIT INT TERM
 for _ in $(seq 1 60); do
   curl -fs "http://127.0.0.1:${ACTION_PORT}/health" > /dev/null && break
-  kill -0 $ACTIONS_PID 2>/dev/null || { echo "the action server did not start: see logs/actions.log" >&2; exit 1; }
+  kill -0 $ACTIONS_PID 2>/dev/null || { echo "the action server did not start: see $ACTIONS_LOG" >&2; exit 1; }
   sleep 1
 done
-echo "action server: http://127.0.0.1:${ACTION_PORT}/webhook (log: logs/actions.log)"
+echo "action server: http://127.0.0.1:${ACTION_PORT}/webhook (log: $ACTIONS_LOG)"
 
 if [[ "${1:-}" == "shell" ]]; then
   "${SERVE[@]}" shell --model "$MODEL" --endpoints "$ENDPOINTS"
