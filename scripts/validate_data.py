@@ -85,7 +85,8 @@ def main() -> int:
 
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", NO_COLOR="1")
     result = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "rasa"), "data", "validate", "--max-history", "4"],
+        # Through the project's one entry point to Rasa (assistant/serve.py), as every Rasa command.
+        [sys.executable, "-m", "assistant.serve", "data", "validate", "--max-history", "4"],
         cwd=ROOT,
         env=env,
         capture_output=True,
