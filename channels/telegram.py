@@ -21,6 +21,19 @@ What it adds to `rasa.core.channels.telegram`:
 - An update that fails is logged and acknowledged (200), so Telegram does not deliver it again and again; an
   update delivered twice (same update_id) is handled once.
 
+What is Rasa's and what is overridden (a subclass through Rasa's public channel interface, no patch):
+
+- Reused: `TelegramInput.__init__`, `name()`, `get_metadata()`; `TelegramOutput.__init__` (aiogram's `Bot`),
+  `send_image_url`, `send_custom_json` and the reply keyboard of `send_text_with_buttons`.
+- `from_credentials`: the secret and `api_url` are needed, and missing values are a clear error.
+- `get_output_channel`: Rasa's sets the webhook each time with `asyncio.run`, which fails inside the running
+  server and would set it without the secret.
+- `blueprint`: Rasa's registers `/set_webhook` for anybody (it would reset the webhook without the secret, after
+  which every update is refused), calls getMe for every update, answers nothing to media and button presses
+  with long payloads, and lets an error reach Telegram, which then delivers the update again and again.
+- `send_text_message` / `send_text_with_buttons`: Rasa's sends every paragraph as a message, fails above 4096
+  characters and puts payloads into `callback_data` whatever their length (Telegram refuses more than 64 bytes).
+
 credentials (scripts/run.sh adds them only when TELEGRAM_TOKEN etc. are set):
 
     channels.telegram.TelegramInput:
@@ -42,8 +55,7 @@ import re
 from collections import OrderedDict, deque
 from typing import Any, Awaitable, Callable, Deque, Dict, Iterable, List, Optional
 
-from aiogram import Bot
-from aiogram.bot.api import TELEGRAM_PRODUCTION, TelegramAPIServer
+from aiogram.bot.api import TelegramAPIServer
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.exceptions import TelegramAPIError
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -143,7 +155,9 @@ def _split(text: str, limit: int, level: int) -> List[str]:
 
 
 def _hard_cut(text: str, limit: int) -> List[str]:
-    parts, current, size = [], [], 0
+    parts: List[str] = []
+    current: List[str] = []
+    size = 0
     for char in text:
         width = telegram_length(char)
         if size + width > limit:
@@ -220,8 +234,9 @@ class TelegramOutput(RasaTelegramOutput):
     def __init__(
         self, access_token: Optional[str], api_url: Optional[str] = None, callbacks: Optional[CallbackPayloads] = None
     ) -> None:
-        server = TelegramAPIServer.from_base(api_url) if api_url else TELEGRAM_PRODUCTION
-        Bot.__init__(self, access_token, server=server)
+        super().__init__(access_token)  # Rasa's TelegramOutput, i.e. aiogram's Bot for this token
+        if api_url:  # aiogram's Bot sends every request to its `server` (a public attribute)
+            self.server = TelegramAPIServer.from_base(api_url)
         self.callbacks = callbacks if callbacks is not None else CallbackPayloads()
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
@@ -276,6 +291,7 @@ class TelegramInput(RasaTelegramInput):
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
         if not credentials:
             cls.raise_missing_credentials_exception()
+            return None  # (raise_missing_credentials_exception always raises)
         missing = [
             key
             for key in ("access_token", "verify", "webhook_url", "secret_token")
@@ -343,7 +359,7 @@ class TelegramInput(RasaTelegramInput):
     # -- updates ------------------------------------------------------------------------------------------------
 
     def secret_matches(self, given: Optional[str]) -> bool:
-        return bool(given) and hmac.compare_digest(given.encode("utf-8"), self.secret_token.encode("utf-8"))
+        return given is not None and hmac.compare_digest(given.encode("utf-8"), self.secret_token.encode("utf-8"))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         telegram_webhook = Blueprint("telegram_webhook", __name__)

@@ -68,7 +68,7 @@ class WarmUp(InputChannel):
         blueprint = Blueprint("warmup_channel", __name__)
 
         @blueprint.listener("after_server_start")
-        async def _warm_up(app, _loop) -> None:
+        async def _warm_up(app: Any, _loop: Any) -> None:
             agent = getattr(app.ctx, "agent", None)
             if agent is None or not agent.is_ready():
                 logger.warning("warm-up skipped: no model loaded")

@@ -9,12 +9,16 @@
    5.10+ made it a coroutine, so the join silently never happens there (no answers arrive). The handler is replaced
    by one that awaits it when it is awaitable (python-socketio 5.9, pinned in requirements.txt, returns None).
    A session id sent by the browser must look like one (at most 64 letters, digits, `-` or `_`); anything else
-   gets a fresh id. A message is only accepted for the session its socket joined.
+   gets a fresh id (rasa#13027: "await" is missing). A message is only accepted for the session its socket joined.
+
+Both are done through public points: the channel's `blueprint()`, python-socketio's `sio.on(...)` (which replaces
+Rasa's handler of the same event) and engineio's documented `cors_allowed_origins` setting.
 """
 
 from __future__ import annotations
 
 import inspect
+import json
 import logging
 import re
 import uuid
@@ -23,6 +27,7 @@ from urllib.parse import urlsplit
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
+from rasa.core.channels.socketio import SocketIOOutput
 from rasa.shared.exceptions import RasaException
 from sanic import Blueprint
 
@@ -104,8 +109,8 @@ class SocketIOInput(RasaSocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
             logger.debug(f"User {sid} joined session {session_id}.")
 
-        rasa_handle_message = sio.handlers[self.namespace or "/"][self.user_message_evt]
-
+        # Replaces Rasa's handler of the same event (python-socketio keeps one handler per event): the same
+        # message, but only for the session this socket joined.
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: str, data: Dict) -> None:
             if not isinstance(data, dict):
@@ -115,6 +120,24 @@ class SocketIOInput(RasaSocketIOInput):
                 if not isinstance(session_id, str) or session_id not in sio.rooms(sid, namespace=self.namespace):
                     logger.warning("socketio: message for a session this socket did not join: ignored")
                     return
-            await rasa_handle_message(sid, data)
+                sender_id = session_id
+            else:
+                sender_id = sid
+            metadata = data.get(self.metadata_key) or {}
+            if isinstance(metadata, str):
+                try:
+                    metadata = json.loads(metadata)
+                except ValueError:
+                    metadata = {}
+            message = data.get("message")
+            await on_new_message(
+                UserMessage(
+                    message if isinstance(message, str) else "",
+                    SocketIOOutput(sio, self.bot_message_evt),
+                    sender_id,
+                    input_channel=self.name(),
+                    metadata=metadata if isinstance(metadata, dict) else {},
+                )
+            )
 
         return socketio_webhook
