@@ -26,7 +26,7 @@ help:
 	@echo "make train  - train the model into $(MODEL) (skipped when nothing changed)"
 	@echo "make lint   - ruff format --check, ruff check, mypy (as the pre-commit hooks)"
 	@echo "make eval   - understanding vs two baselines + 5-fold CV (~10 min; reports/eval, docs/eval)"
-	@echo "make bench  - speed under load vs the rasa init bot (~12 min; reports/bench, docs/bench)"
+	@echo "make bench  - speed under load vs the rasa init bot, time to the apology (~14 min; reports/bench, docs/bench)"
 	@echo "make forget-old - delete conversation sessions that ended more than RETENTION_DAYS (30) days ago"
 
 # ---- setup: a second run is a no-op ------------------------------------------------------------
@@ -101,12 +101,12 @@ heldout: train
 integration: train
 	$(PY) -m pytest -m "model or services or browser" -q
 
-# ---- measurement (smoke versions run in make integration: tests/test_eval_smoke.py) ---------------
+# ---- measurement (smoke versions run in make integration: tests/test_eval_smoke.py, test_bench_smoke.py) --
 eval: train
 	$(PY) -m evaluation report --model $(MODEL)
 
 bench: train
-	$(PY) scripts/bench.py --profile
+	$(PY) -m benchmark --profile
 
 # ---- privacy ----------------------------------------------------------------------------------
 RETENTION_DAYS ?= 30

@@ -250,9 +250,7 @@ def test_the_apologies_come_from_the_domain_when_it_has_them():
     message = asyncio.run(render_response(nlg, domain, STORAGE, "s1", "rest"))
     assert message["text"] == "Opslag weg." and message["utter_action"] == STORAGE
     empty = Domain.empty()
-    fallback = asyncio.run(
-        render_response(TemplatedNaturalLanguageGenerator({}), empty, STORAGE, "s1", "rest")
-    )
+    fallback = asyncio.run(render_response(TemplatedNaturalLanguageGenerator({}), empty, STORAGE, "s1", "rest"))
     assert fallback is None  # no Dutch copy in Python: without the domain response there is nothing to say
 
 

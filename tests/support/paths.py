@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 CONTRACT = ROOT / "contract"
 SHARED = ROOT.parent / "shared"
 MODEL = ROOT / "models" / "rugpijn.tar.gz"
+PYTHON = ROOT / ".venv" / "bin" / "python"
 # How the tests start the Rasa server and the action server: through the project's one entry point
 # (assistant/serve.py: the patches, and the HTTP API token from RASA_AUTH_TOKEN), as scripts/run.sh does.
-SERVE = (str(ROOT / ".venv" / "bin" / "python"), "-m", "assistant.serve")
+SERVE = (str(PYTHON), "-m", "assistant.serve")

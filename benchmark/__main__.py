@@ -1,0 +1,170 @@
+"""Speed, load and footprint of the served assistant, side by side with the `rasa init` default bot (`make bench`).
+
+Starts each bot exactly as `make run` does (scripts/run.sh: action server + `rasa run`, REST channel, HTTP API,
+SQLite tracker store; ports from RASA_PORT/ACTION_PORT, here free ones, and a fresh tracker database), then
+drives it from this process over loopback with simulated visitors who run real multi-turn Dutch conversations
+(FAQ questions, the exercise questionnaire, a red flag). Everything is bounded in count and time.
+
+  capacity   closed loop without think time at 1, 4, 16, 64 concurrent conversations: msgs/s, p50/p95/p99
+  realistic  50 visitors who wait 2-5 s between messages: p50/p95/p99 and errors
+  startup    time to ready, time to the first answer after ready, model load time (Agent.load, separately)
+  footprint  peak RSS (VmHWM) of the Rasa server and of the action server
+  training   a timed `rasa train --force` into a temporary folder (--skip-train to skip)
+  outages    time to the apology when the database is cut or refuses writes, or the action server is down or
+             hangs (needs PostgreSQL; --skip-outages to skip)
+
+Writes reports/bench/ (bench.json, summary.md, bench.png) and copies summary.md and bench.png to docs/bench/.
+
+  python -m benchmark                      full run, ours and the rasa-init baseline (~14 min on 2 cores)
+  python -m benchmark --smoke              < 2 min: ours only, tiny counts, no training, nothing to docs/
+  python -m benchmark --smoke --outages    the same, and the outage timings once each
+  python -m benchmark --profile            also record a py-spy profile of the Rasa server under load
+  python -m benchmark --workers-experiment     also: 2 Sanic workers with a Redis lock store (needs redis-server)
+
+The package, by job: load.py (the simulated visitors), footprint.py (a bot served by the tests' own harness,
+tests/support/processes.py, with its peak memory), profile.py (py-spy), experiments.py, report.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Dict, Optional, Sequence
+
+from benchmark.experiments import (
+    bench_system,
+    endpoints_env,
+    model_load_probe,
+    outage_experiment,
+    timed_training,
+    workers_experiment,
+)
+from benchmark.profile import PROFILE_NEEDLES, inclusive_share, top_frames
+from benchmark.report import TARGETS, write_report
+from evaluation.models import BASELINE_MODEL, OURS_MODEL, TRAIN_TIMES, ensure_model
+from evaluation.runtime import machine
+from tests.support.paths import ROOT
+
+
+def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="< 2 min: ours only, tiny counts, no training")
+    parser.add_argument("--levels", default="1,4,16,64", help="capacity concurrency levels (default 1,4,16,64)")
+    parser.add_argument("--level-seconds", type=float, default=20, help="seconds per capacity level (default 20)")
+    parser.add_argument("--level-max-messages", type=int, default=3000, help="messages cap per capacity level")
+    parser.add_argument("--visitors", type=int, default=50, help="realistic load: visitors (default 50)")
+    parser.add_argument("--realistic-seconds", type=float, default=60, help="realistic load duration (default 60)")
+    parser.add_argument("--realistic-max-messages", type=int, default=5000)
+    parser.add_argument("--think", default="2,5", help="realistic think time range in seconds (default 2,5)")
+    parser.add_argument("--skip-baseline", action="store_true", help="ours only")
+    parser.add_argument("--skip-train", action="store_true", help="no timed training (use models/training_times.json)")
+    parser.add_argument("--profile", action="store_true", help="py-spy profile of the Rasa server at --profile-level")
+    parser.add_argument("--profile-level", type=int, default=16)
+    parser.add_argument(
+        "--workers-experiment", action="store_true", help="also ours with SANIC_WORKERS=2 and a Redis lock store"
+    )
+    parser.add_argument("--endpoints", help="serve with this endpoints file (run.sh's ENDPOINTS), not endpoints.yml")
+    parser.add_argument("--out", default="reports/bench")
+    parser.add_argument("--docs", default="docs/bench", help="where summary.md and bench.png are copied ('' = none)")
+    parser.add_argument("--render", metavar="BENCH_JSON", help="only rewrite summary.md/bench.png from a bench.json")
+    parser.add_argument("--skip-outages", action="store_true", help="no outage timings (they need PostgreSQL)")
+    parser.add_argument("--outages", action="store_true", help="outage timings in a --smoke run too (once each)")
+    args = parser.parse_args(argv)
+
+    if args.render:  # only redo summary.md and bench.png from an earlier bench.json
+        report = json.loads(Path(args.render).read_text())
+        for system in report["systems"].values():  # recount the profiles with the current PROFILE_NEEDLES
+            for key in ("profile", "profile_first_answer"):
+                raw = Path(args.render).resolve().parent / (system.get(key) or {}).get("file", "-")
+                if raw.is_file():
+                    system[key].update(top_self=top_frames(raw), inclusive_pct=inclusive_share(raw, PROFILE_NEEDLES))
+        write_report(report, Path(args.render).resolve().parent, "" if report.get("smoke") else args.docs)
+        return report
+    started = time.perf_counter()
+    if args.smoke:
+        args.levels, args.level_seconds, args.visitors, args.realistic_seconds = "1,4", 4, 5, 6
+        args.think, args.skip_baseline, args.skip_train, args.docs = "0.2,0.5", True, True, ""
+        args.skip_outages = not args.outages
+    args.levels = [int(x) for x in args.levels.split(",")]
+    args.think = [float(x) for x in args.think.split(",")]
+    args.out_path = (ROOT / args.out).resolve()
+    args.out_path.mkdir(parents=True, exist_ok=True)
+
+    if args.smoke:
+        if not OURS_MODEL.exists():
+            raise SystemExit(f"{OURS_MODEL.relative_to(ROOT)} is missing: run `make train` first")
+    else:
+        ensure_model("ours")
+    models = {"ours": OURS_MODEL}
+    if not args.skip_baseline:
+        ensure_model("rasa_default")
+        models["rasa_default"] = BASELINE_MODEL
+
+    report: Dict[str, Any] = {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "machine_short": f"{os.cpu_count()} cores, shared",
+        "smoke": args.smoke,
+        "settings": {
+            "levels": args.levels,
+            "level_seconds": args.level_seconds,
+            "level_max_messages": args.level_max_messages,
+            "visitors": args.visitors,
+            "realistic_seconds": args.realistic_seconds,
+            "think": args.think,
+            "endpoints": args.endpoints or "endpoints.yml",
+        },
+        "targets": TARGETS,
+        "systems": {},
+    }
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        workdir = Path(tmp)
+        for name, model in models.items():
+            system = bench_system(
+                name,
+                model,
+                args,
+                workdir,
+                env_extra=endpoints_env(args.endpoints),
+                profile=args.profile and name == "ours",
+            )
+            if not args.smoke:
+                system["load_probe"] = model_load_probe(model)
+            report["systems"][name] = system
+            (args.out_path / "bench.partial.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+        if args.workers_experiment:
+            experiment = workers_experiment(args, workdir)
+            if experiment and "error" not in experiment:
+                report["systems"]["ours_2workers_redis"] = experiment
+            elif experiment:
+                report["workers_experiment_error"] = experiment["error"]
+        if not args.skip_outages:
+            report["outages"] = outage_experiment(workdir, repeats=1 if args.smoke else 3)
+        for log in [*workdir.glob("run-*.log"), *workdir.glob("guarded-*.log")]:
+            shutil.copy(log, args.out_path / log.name)
+
+    logged = json.loads(TRAIN_TIMES.read_text()) if TRAIN_TIMES.exists() else {}
+    for name in models:
+        if not args.skip_train and name == "ours":
+            print("==> timing `rasa train --force` of ours (into a temporary folder; --skip-train skips this)")
+            report["systems"][name]["training"] = timed_training(name)
+        elif name in logged:
+            report["systems"][name]["training"] = dict(logged[name], source=str(TRAIN_TIMES.relative_to(ROOT)))
+    report["seconds"] = round(time.perf_counter() - started, 1)
+
+    report["command"] = "python -m benchmark " + " ".join(argv if argv is not None else sys.argv[1:])
+    (args.out_path / "bench.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    (args.out_path / "bench.partial.json").unlink(missing_ok=True)
+    write_report(report, args.out_path, args.docs)
+    return report
+
+
+if __name__ == "__main__":
+    main()

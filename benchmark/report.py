@@ -1,0 +1,269 @@
+"""The bench report: bench.json rendered as summary.md (tables: capacity, realistic load, start-up, footprint,
+targets, ratios to the rasa init bot, profiles, outages) and bench.png; copied to docs/bench/ after a full run."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+from tests.support.paths import ROOT
+
+SYSTEM_TITLES = {"ours": "ours", "rasa_default": "rasa init default", "ours_2workers_redis": "ours, 2 workers+Redis"}
+TARGETS = {
+    "realistic_p95_ms": 100,
+    "realistic_p99_ms": 250,
+    "capacity_msgs_per_s": 40,
+    "first_answer_ms": 150,
+    "training_s": 180,
+}
+
+
+def _v(value: Any, unit: str = "") -> str:
+    return "–" if value is None else f"{value}{unit}"
+
+
+def summary_lines(report: Dict[str, Any]) -> List[str]:
+    systems = report["systems"]
+    names = list(systems)
+    lines = ["| measurement | " + " | ".join(SYSTEM_TITLES[n] for n in names) + " |", "|---|" + "---:|" * len(names)]
+
+    def row(title: str, cells: List[str]) -> None:
+        lines.append(f"| {title} | " + " | ".join(cells) + " |")
+
+    for i, level in enumerate(report["settings"]["levels"]):
+        row(f"capacity c={level}: msg/s", [_v(systems[n]["capacity"][i]["msgs_per_s"]) for n in names])
+        row(
+            f"capacity c={level}: p50 / p95 / p99 ms",
+            [
+                f"{systems[n]['capacity'][i]['p50_ms']} / {systems[n]['capacity'][i]['p95_ms']} / "
+                f"{systems[n]['capacity'][i]['p99_ms']}"
+                for n in names
+            ],
+        )
+        counts = [systems[n]["capacity"][i] for n in names]
+        row(f"capacity c={level}: errors", [f"{c['errors']} of {c['messages'] + c['errors']}" for c in counts])
+    s = report["settings"]
+    row(
+        f"realistic {s['visitors']} visitors (think {s['think'][0]}–{s['think'][1]} s): p50 / p95 / p99 ms",
+        [
+            f"{systems[n]['realistic']['p50_ms']} / {systems[n]['realistic']['p95_ms']} / "
+            f"{systems[n]['realistic']['p99_ms']}"
+            for n in names
+        ],
+    )
+    row(
+        "realistic: messages, errors",
+        [f"{systems[n]['realistic']['messages']}, {systems[n]['realistic']['errors']}" for n in names],
+    )
+    row(
+        "red-flag replies without 112/huisarts (all loads)",
+        [str(sum(c["unexpected_replies"] for c in systems[n]["capacity"] + [systems[n]["realistic"]])) for n in names],
+    )
+    row("start → ready (s)", [_v(systems[n].get("ready_s")) for n in names])
+    row(
+        "first answer after ready (ms); next three",
+        [f"{systems[n]['first_answer_ms']}; {', '.join(str(x) for x in systems[n]['next_answers_ms'])}" for n in names],
+    )
+    row("model load, Agent.load (s)", [_v((systems[n].get("load_probe") or {}).get("model_load_s")) for n in names])
+    row(
+        "first / next NLU parse after load (ms)",
+        [
+            f"{(systems[n].get('load_probe') or {}).get('first_parse_ms', '–')} / "
+            f"{', '.join(str(x) for x in (systems[n].get('load_probe') or {}).get('next_parses_ms', []))}"
+            for n in names
+        ],
+    )
+    row(
+        "first / next whole turn after load, in process (ms)",
+        [
+            f"{(systems[n].get('load_probe') or {}).get('first_turn_ms', '–')} / "
+            f"{', '.join(str(x) for x in (systems[n].get('load_probe') or {}).get('next_turns_ms', []))}"
+            for n in names
+        ],
+    )
+    row("training (s)", [_v((systems[n].get("training") or {}).get("seconds")) for n in names])
+    row("peak RSS Rasa server (MB)", [_v(systems[n]["peak_rss_mb"]["rasa"]) for n in names])
+    row("peak RSS action server (MB)", [_v(systems[n]["peak_rss_mb"]["actions"]) for n in names])
+    return lines
+
+
+def targets_lines(report: Dict[str, Any]) -> List[str]:
+    ours = report["systems"]["ours"]
+    best = max(c["msgs_per_s"] for c in ours["capacity"])
+    errors64 = sum(c["errors"] for c in ours["capacity"])
+    training = (ours.get("training") or {}).get("seconds")
+    checks = [
+        ("realistic p95 ≤ 100 ms", ours["realistic"]["p95_ms"], ours["realistic"]["p95_ms"] <= 100),
+        ("realistic p99 ≤ 250 ms", ours["realistic"]["p99_ms"], ours["realistic"]["p99_ms"] <= 250),
+        ("realistic: no errors", ours["realistic"]["errors"], ours["realistic"]["errors"] == 0),
+        ("capacity ≥ 40 msg/s (best level)", best, best >= 40),
+        ("no errors up to the highest concurrency", errors64, errors64 == 0),
+        ("first answer after ready ≤ 150 ms", ours["first_answer_ms"], ours["first_answer_ms"] <= 150),
+        ("training ≤ 3 min (s)", training, None if training is None else training <= 180),
+    ]
+    lines = ["| target | measured (ours) | met |", "|---|---:|:---:|"]
+    for title, value, ok in checks:
+        lines.append(f"| {title} | {_v(value)} | {'–' if ok is None else 'yes' if ok else '**no**'} |")
+    return lines
+
+
+def ratio_lines(report: Dict[str, Any]) -> List[str]:
+    systems = report["systems"]
+    if "rasa_default" not in systems:
+        return []
+    ours, base = systems["ours"], systems["rasa_default"]
+    lines = ["| ratio ours / rasa init default | value |", "|---|---:|"]
+    for i, level in enumerate(report["settings"]["levels"]):
+        a, b = ours["capacity"][i], base["capacity"][i]
+        if b["msgs_per_s"] and b["p95_ms"]:
+            lines.append(
+                f"| capacity c={level}: throughput; p95 | {a['msgs_per_s'] / b['msgs_per_s']:.2f}; "
+                f"{a['p95_ms'] / b['p95_ms']:.2f} |"
+            )
+    a, b = ours["realistic"], base["realistic"]
+    if b["p95_ms"]:
+        lines.append(f"| realistic: p50; p95 | {a['p50_ms'] / b['p50_ms']:.2f}; {a['p95_ms'] / b['p95_ms']:.2f} |")
+    lines.append(f"| peak RSS Rasa server | {ours['peak_rss_mb']['rasa'] / max(base['peak_rss_mb']['rasa'], 1):.2f} |")
+    return lines
+
+
+def plot(report: Dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8))
+    styles = {"ours": "-", "rasa_default": "--", "ours_2workers_redis": ":"}
+    colors = {"p50_ms": "tab:green", "p95_ms": "tab:orange", "p99_ms": "tab:red"}
+    levels = report["settings"]["levels"]
+    for name, system in report["systems"].items():
+        for key, color in colors.items():
+            left.plot(
+                levels,
+                [c[key] for c in system["capacity"]],
+                styles.get(name, "-"),
+                marker="o",
+                color=color,
+                label=f"{SYSTEM_TITLES[name]} {key[:-3]}",
+            )
+        right.plot(
+            levels,
+            [c["msgs_per_s"] for c in system["capacity"]],
+            styles.get(name, "-"),
+            marker="o",
+            label=SYSTEM_TITLES[name],
+        )
+    left.set_xscale("log", base=2)
+    left.set_yscale("log")
+    left.set_xticks(levels)
+    left.set_xticklabels([str(x) for x in levels])
+    left.axhline(100, color="grey", lw=0.8, ls=":")
+    left.set_xlabel("concurrent conversations (closed loop, no think time)")
+    left.set_ylabel("latency per message (ms, log)")
+    left.set_title("Latency percentiles vs concurrency")
+    left.legend(fontsize=7, ncol=2)
+    right.set_xscale("log", base=2)
+    right.set_xticks(levels)
+    right.set_xticklabels([str(x) for x in levels])
+    right.axhline(40, color="grey", lw=0.8, ls=":", label="target 40 msg/s")
+    right.set_xlabel("concurrent conversations")
+    right.set_ylabel("messages per second")
+    right.set_title("Throughput vs concurrency")
+    right.legend(fontsize=8)
+    fig.suptitle(f"make bench, {report['date']}, {report['machine_short']}", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def profile_lines(title: str, prof: Dict[str, Any]) -> List[str]:
+    lines = [
+        f"### {title}",
+        "",
+        f"Busy samples: {prof['inclusive_pct']['busy_samples']} (the idle event loop left "
+        "out); a part's share counts every sample with that part anywhere in its stack.",
+        "",
+        "| part | % of busy samples |",
+        "|---|---:|",
+    ]
+    lines += [f"| {k} | {v} |" for k, v in prof["inclusive_pct"]["shares_pct"].items() if not k.startswith("HTTP/")]
+    lines += [
+        "",
+        "Hottest functions (self time): "
+        + "; ".join(f"`{f['frame']}` {f['self_pct']} %" for f in prof["top_self"][:5]),
+        "",
+    ]
+    return lines
+
+
+def outage_lines(outages: Optional[Dict[str, Any]]) -> List[str]:
+    """How long a visitor waits for the apology when a service fails (tests/test_outages.py checks what they get)."""
+    if not outages:
+        return []
+    lines = ["## When a service fails: time to the apology", ""]
+    if "cases" not in outages:
+        return lines + [f"Not measured: `{(outages.get('skipped') or outages.get('error', ''))[-300:]}`", ""]
+    lines += [
+        f"Mid-questionnaire, on the guarded server (PostgreSQL and the action server behind proxies, "
+        f"ACTION_TIMEOUT_SECONDS={outages['action_timeout_s']:g}): from the visitor's message to the reply.",
+        "",
+        "| what fails | apology | apologised | median ms | max ms |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for title, case in outages["cases"].items():
+        lines.append(
+            f"| {title} | `{case['apology']}` | {case['apologised']} of {case['times']} | {case['median_ms']} | "
+            f"{case['max_ms']} |"
+        )
+    return lines + [""]
+
+
+def write_report(report: Dict[str, Any], out_path: Path, docs: str) -> None:
+    """summary.md and bench.png from a bench.json (also: --render to redo them from an earlier run)."""
+    plot(report, out_path / "bench.png")
+    table = summary_lines(report)
+    endpoints = report["settings"].get("endpoints", "endpoints.yml")
+    text = [
+        f"# Speed, load and footprint ({report['date']})",
+        "",
+        f"Machine: {report['machine']}. Command: `{report.get('command', 'python -m benchmark').strip()}` "
+        f"({report['seconds'] / 60:.0f} min).",
+        "",
+        f"Each bot is started by scripts/run.sh as `make run` does (action server, channels, HTTP API, the "
+        f"tracker store of {endpoints}, a fresh database) and driven over loopback by a separate process "
+        "with multi-turn Dutch conversations (FAQ questions, the exercise questionnaire, a red flag). "
+        "Capacity: closed loop without think time, "
+        f"{report['settings']['level_seconds']:.0f} s per level. Absolute numbers drift on a shared machine: "
+        "the ratio to the `rasa init` bot, measured in the same run, is the number that counts.",
+        "",
+        *table,
+        "",
+        *targets_lines(report),
+        "",
+    ]
+    text += ratio_lines(report) + [""]
+    ours = report["systems"]["ours"]
+    if ours.get("profile") or ours.get("profile_first_answer"):
+        text += ["## Where the Rasa server's time goes (py-spy)", ""]
+    if ours.get("profile"):
+        text += profile_lines(f"Under load, capacity c={ours['profile']['concurrency']}", ours["profile"])
+    if ours.get("profile_first_answer"):
+        text += profile_lines("The first answer after ready (sampled at 1 kHz)", ours["profile_first_answer"])
+    text += outage_lines(report.get("outages"))
+    if report.get("workers_experiment_error"):
+        text += [f"Workers experiment failed: `{report['workers_experiment_error'][-300:]}`", ""]
+    text += ["![latency and throughput vs concurrency](bench.png)", ""]
+    (out_path / "summary.md").write_text("\n".join(text))
+    if docs:
+        target = ROOT / docs
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy(out_path / "summary.md", target / "summary.md")
+        shutil.copy(out_path / "bench.png", target / "bench.png")
+    print()
+    print("\n".join(table))
+    print()
+    print("\n".join(targets_lines(report)))
+    print("\n".join([""] + ratio_lines(report)))
+    print(f"\nreport: {out_path}/summary.md ({report['seconds']:.0f} s)")

@@ -1,0 +1,49 @@
+"""A smoke run of `make bench` (python -m benchmark --smoke --outages: small counts), so the command can't rot.
+
+It starts the served assistant through the same harness as the tests (tests/support/processes.py) and, for the
+outage timings, the guarded server (tests/support/guarded.py, needs PostgreSQL). About two minutes on 2 cores.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.support.paths import MODEL, ROOT
+
+pytestmark = [pytest.mark.model, pytest.mark.services("postgresql")]
+
+
+def test_bench_smoke_serves_conversations_without_errors_and_times_the_apologies(tmp_path):
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run `make train` first")
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmark", "--smoke", "--outages", "--out", str(tmp_path)],
+        cwd=ROOT,
+        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONWARNINGS="ignore::DeprecationWarning"),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, f"bench --smoke failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    report = json.loads((tmp_path / "bench.json").read_text())
+    ours = report["systems"]["ours"]
+    loads = ours["capacity"] + [ours["realistic"]]
+    assert all(load["messages"] > 0 for load in loads)
+    assert sum(load["errors"] for load in loads) == 0, [load["error_samples"] for load in loads]
+    assert sum(load["unexpected_replies"] for load in loads) == 0, "a red flag got no 112/huisarts answer"
+    assert ours["first_answer_ms"] > 0 and ours["peak_rss_mb"]["rasa"] > 100 and ours["peak_rss_mb"]["actions"] > 10
+    # Every way a service can fail was timed, and each time the visitor got the apology.
+    cases = report["outages"]["cases"]
+    assert set(cases) == {
+        "database cut",
+        "database refuses writes",
+        "action server down (connection refused)",
+        "action server hangs",
+    }
+    assert all(case["apologised"] == case["times"] == 1 and case["max_ms"] > 0 for case in cases.values()), cases
+    assert (tmp_path / "bench.png").stat().st_size > 10_000
+    summary = (tmp_path / "summary.md").read_text()
+    assert "capacity c=1" in summary and "time to the apology" in summary
