@@ -21,56 +21,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from evaluation.run import ALL_SYSTEMS, evaluate
 from evaluation.runtime import machine, quiet_rasa
 
-ALL_SYSTEMS = ("ours", "ours_no_net", "rasa_default", "tfidf_logreg")
 SMOKE_SYSTEMS = ("ours", "tfidf_logreg")
-
-
-def evaluate(
-    set_paths: Sequence[Path],
-    systems: Sequence[str],
-    ours_model: Path,
-    log=print,
-) -> tuple[list[Any], dict[str, dict[str, list[Any]]], dict[str, dict[str, dict[str, Any]]], dict[str, Any]]:
-    """Predict every set with every system and measure it: (sets, predictions, results, info).
-
-    predictions[set][system] is one Prediction per message, results[set][system] the measures of
-    `evaluation.metrics.measure`. Each Rasa model is loaded once and parses every set.
-    """
-    from evaluation.baselines import predict_tfidf
-    from evaluation.metrics import measure
-    from evaluation.models import MODELS
-    from evaluation.predict import load_agent, predict
-    from evaluation.sets import TRAINING_DATA, load_examples, load_test_set
-
-    train = [(e.text, e.label) for e in load_examples(TRAINING_DATA)]
-    known = {label for _, label in train}
-    sets = [load_test_set(path, known) for path in set_paths]
-    for test_set in sets:
-        log(f"==> {test_set.name}: {len(test_set.examples)} messages")
-    predictions: dict[str, dict[str, list[Any]]] = {s.name: {} for s in sets}
-    timings: dict[str, float] = {}
-    for system in systems:
-        started = time.perf_counter()
-        if system == "tfidf_logreg":
-            for test_set in sets:
-                predictions[test_set.name][system] = predict_tfidf(train, test_set.texts)
-            timings["tfidf_logreg_fit_and_predict_s"] = round(time.perf_counter() - started, 2)
-            continue
-        agent = load_agent(ours_model if system == "ours" else MODELS[system])
-        timings[f"{system}_load_s"] = round(time.perf_counter() - started, 2)
-        started = time.perf_counter()
-        for test_set in sets:
-            predictions[test_set.name][system] = predict(agent, test_set.texts)
-        count = sum(len(s.examples) for s in sets)
-        timings[f"{system}_parse_ms_per_message"] = round(1000 * (time.perf_counter() - started) / count, 2)
-        del agent
-    results = {
-        name: {s: measure([e.label for e in test_set.examples], by_system[s]) for s in systems}
-        for (name, by_system), test_set in zip(predictions.items(), sets)
-    }
-    return sets, predictions, results, {"train_examples": len(train), "timings": timings}
 
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -158,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ensure_model(system, args.retrain)
 
     try:
-        sets, predictions, results, info = evaluate(set_paths, systems, model)
+        run = evaluate(set_paths, systems, model)
     except EvaluationDataError as error:
         raise SystemExit(f"test set: {error}") from error
     cv = _cross_validation(args, out) if args.command == "report" else None
@@ -172,29 +126,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seconds": time.perf_counter() - started,
         "smoke": getattr(args, "smoke", False),
         "training_times": json.loads(TRAIN_TIMES.read_text()) if TRAIN_TIMES.exists() else {},
-        **info,
+        "train_examples": run.train_examples,
+        "timings": run.timings,
     }
     out.mkdir(parents=True, exist_ok=True)
-    floor_set = next((s.name for s in sets if s.name == floors.set), None)
-    checked = floor_lines(floors, results[floor_set]["ours"]) if floor_set and "ours" in systems else None
+    floor_set = next((s.name for s in run.sets if s.name == floors.set), None)
+    checked = floor_lines(floors, run.results[floor_set]["ours"]) if floor_set and "ours" in systems else None
     write_json(
         out / "metrics.json",
         {
             "meta": meta,
-            "sets": results,
+            "sets": run.results,
             "floors": {"file": floors.source, "set": floors.set, "failures": checked[1] if checked else None},
             "cv": cv,
         },
     )
     plots = args.command == "report"
-    for test_set in sets:
-        write_set_files(out, test_set, predictions[test_set.name], plots)
-    summary = summary_markdown(sets, predictions, results, floors, cv, meta)
+    for test_set in run.sets:
+        write_set_files(out, test_set, run.predictions[test_set.name], plots)
+    summary = summary_markdown(run.sets, run.predictions, run.results, floors, cv, meta)
     (out / "summary.md").write_text(summary)
 
-    for test_set in sets:
+    for test_set in run.sets:
         print(f"\n{test_set.name} ({len(test_set.examples)} messages):")
-        print("\n".join(table(results[test_set.name])))
+        print("\n".join(table(run.results[test_set.name])))
     if cv:
         ours = cv["systems"]["ours"]
         print(

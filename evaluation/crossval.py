@@ -99,8 +99,11 @@ def cv_fingerprint(folds: int, epochs_scale: float) -> str:
     """Hash of everything the cross-validation result depends on (so an unchanged setup reuses it)."""
     digest = hashlib.sha1(f"{folds}|{epochs_scale}|{SEED}|{CV_KEYS}".encode())
     paths = [OUR_CONFIG, ROOT / "data" / "nlu", ROOT / "build" / "spacy_nl" / "meta.json"]
-    paths += sorted((ROOT / "assistant").glob("*.py")) + sorted((ROOT / "assistant").glob("alarm_signs*"))
-    paths += [Path(__file__).parent / name for name in ("crossval.py", "metrics.py", "predict.py", "baselines.py")]
+    # The code the NLU pipeline runs (our components, the alarm-sign lexicon and the names they share) ...
+    paths += [ROOT / "assistant" / "components.py", ROOT / "common"] + sorted((ROOT / "assistant").glob("alarm_signs*"))
+    # ... and the code that predicts and measures.
+    names = ("crossval.py", "metrics.py", "predict.py", "baselines.py", "sets.py")
+    paths += [Path(__file__).parent / name for name in names]
     for path in paths:
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for file in files:
