@@ -12,7 +12,7 @@ from evaluation.baselines import predict_tfidf
 from evaluation.metrics import measure
 from evaluation.models import MODELS
 from evaluation.predict import Prediction, load_agent, predict
-from evaluation.sets import TRAINING_DATA, TestSet, load_examples, load_test_set
+from evaluation.sets import TRAINING_DATA, EvaluationDataError, TestSet, load_examples, load_test_set
 
 ALL_SYSTEMS = ("ours", "ours_no_net", "rasa_default", "tfidf_logreg")
 
@@ -37,6 +37,9 @@ def evaluate(
     train = [(e.text, e.label) for e in load_examples(TRAINING_DATA)]
     known = {label for _, label in train}
     sets = [load_test_set(path, known) for path in set_paths]
+    names = [Path(s.name).name for s in sets]  # the reports name their files after the folder
+    if len(set(names)) != len(names):
+        raise EvaluationDataError(f"test sets {', '.join(s.name for s in sets)}: two folders with the same name")
     for test_set in sets:
         log(f"==> {test_set.name}: {len(test_set.examples)} messages")
     predictions: dict[str, dict[str, list[Prediction]]] = {s.name: {} for s in sets}
