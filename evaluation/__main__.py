@@ -173,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\nfloors of {floor_set} ({floors.source}):")
         print("\n".join(lines))
         if failures and args.command == "floors":
-            print("\nBELOW THE FLOOR:\n" + "\n".join(f"  {failure}" for failure in failures), file=sys.stderr)
+            print("\nFLOORS NOT MET:\n" + "\n".join(f"  {failure}" for failure in failures), file=sys.stderr)
             print(f"misclassified messages: {shown_out}/misclassified_{slug(floor_set)}.md", file=sys.stderr)
             return 1
     elif args.command == "floors":
