@@ -294,14 +294,38 @@ def test_rasa_s_structlog_configuration_gets_the_redaction_first():
     assert result.stdout.strip().splitlines()[-1] == "redact_event_dict"
 
 
-def test_a_model_without_the_apologies_is_not_served():
+def test_a_model_without_the_apologies_is_not_served(monkeypatch):
     from rasa.shared.core.domain import Domain
 
-    from assistant.patches.required_responses import check_domain
+    from assistant.patches.required_responses import ALLOW_ENV, check_domain
 
+    monkeypatch.delenv(ALLOW_ENV, raising=False)
     check_domain(Domain.from_yaml((ROOT / "domain.yml").read_text(encoding="utf-8")))  # the project's domain
+    foreign = Domain.from_dict({"intents": ["greet"]})
     with pytest.raises(PatchError, match=f"no response {STORAGE_RESPONSE} or {ACTIONS_RESPONSE}"):
-        check_domain(Domain.from_dict({"intents": ["greet"]}), "models/old.tar.gz")
+        check_domain(foreign, "models/old.tar.gz")
+    monkeypatch.setenv(ALLOW_ENV, "1")  # the rasa init bot of make bench, said so explicitly
+    check_domain(foreign, "models/rasa_init.tar.gz")
+
+
+@pytest.mark.model
+def test_the_server_refuses_a_model_without_the_apologies(tmp_path):
+    """The real server: Rasa loads the model, the check stops the process (Rasa would otherwise serve nothing)."""
+    credentials, endpoints = tmp_path / "credentials.yml", tmp_path / "endpoints.yml"
+    credentials.write_text("rest:\n")
+    endpoints.write_text("")  # in memory: this test is about the model, not the stores
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    result = _python(
+        "import assistant.failures\n"
+        "assistant.failures.REQUIRED_RESPONSES = ('utter_not_in_the_domain',)  # as an older model would lack\n"
+        "from assistant.serve import main\n"
+        f"main(['run', '--model', {str(ROOT / 'models' / 'rugpijn.tar.gz')!r}, '--port', '{port}', "
+        f"'--credentials', {str(credentials)!r}, '--endpoints', {str(endpoints)!r}])\n"
+    )
+    assert result.returncode == patches.EXIT_CODE, (result.stdout + result.stderr)[-3000:]
+    assert "has no response utter_not_in_the_domain in its domain" in result.stderr
 
 
 if __name__ == "__main__":  # pragma: no cover

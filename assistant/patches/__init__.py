@@ -42,13 +42,11 @@ EXIT_CODE = 78  # EX_CONFIG, like the tracker store's start-up failure
 class PatchError(SystemExit):
     """A patch cannot be applied to the installed Rasa: the server must not start."""
 
-    def __init__(self, patch: str, reason: str, source: str) -> None:
+    def __init__(self, patch: str, reason: str, source: str, hint: Optional[str] = None) -> None:
         self.patch = patch
         self.reason = reason
-        self.message = (
-            f"Rasa cannot start: {patch} cannot be applied: {reason}. "
-            f"It was written for Rasa {RASA_VERSION}; see {source} before changing versions."
-        )
+        hint = hint or f"It was written for Rasa {RASA_VERSION}; see {source} before changing versions."
+        self.message = f"Rasa cannot start: {patch} cannot be applied: {reason}. {hint}"
         super().__init__(EXIT_CODE)
 
     def __str__(self) -> str:
