@@ -54,7 +54,7 @@ from tests.support.paths import ROOT
 
 
 def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmark", description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="< 2 min: ours only, tiny counts, no training")
     parser.add_argument("--levels", default="1,4,16,64", help="capacity concurrency levels (default 1,4,16,64)")
     parser.add_argument("--level-seconds", type=float, default=20, help="seconds per capacity level (default 20)")
