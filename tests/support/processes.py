@@ -134,18 +134,18 @@ class RunScript(Assistant):
         self.action_port = free_port()
         self.model = model or MODEL
         self.log_path = workdir / f"{name}-{self.port}.log"
-        self.env = dict(
-            os.environ,
+        self.env = {
+            **os.environ,
             **SERVER_ENV,
-            RASA_PORT=str(self.port),
-            ACTION_PORT=str(self.action_port),
-            RASA_AUTH_TOKEN=self.token,
-            TRACKER_DB=str(tracker_db or workdir / "conversations.db"),
-            MODEL=str(self.model),
+            "RASA_PORT": str(self.port),
+            "ACTION_PORT": str(self.action_port),
+            "RASA_AUTH_TOKEN": self.token,
+            "TRACKER_DB": str(tracker_db or workdir / "conversations.db"),
+            "MODEL": str(self.model),
             # The action server's log (run.sh's default is logs/actions.log in the repo).
-            ACTIONS_LOG=str(workdir / f"actions-{self.port}.log"),
-            **(extra_env or {}),
-        )
+            "ACTIONS_LOG": str(workdir / f"actions-{self.port}.log"),
+            **(extra_env or {}),  # the caller's settings win
+        }
         self.process: Optional[subprocess.Popen] = None
         self.ready_seconds: Optional[float] = None
 
@@ -231,7 +231,7 @@ class RasaServer(Assistant):
     def __init__(self, workdir: Path, endpoints: Path, env: Optional[Dict[str, str]] = None, name: str = "rasa"):
         super().__init__(free_port(), uuid.uuid4().hex)
         self.endpoints, self.name = endpoints, name
-        self.env = dict(os.environ, **SERVER_ENV, RASA_AUTH_TOKEN=self.token, **(env or {}))
+        self.env = {**os.environ, **SERVER_ENV, "RASA_AUTH_TOKEN": self.token, **(env or {})}
         self.log_path = workdir / f"{name}-{self.port}.log"
         self.credentials = workdir / "credentials.yml"
         self.credentials.write_text("rest:\n")
