@@ -77,7 +77,7 @@ shell: train
 test: setup lint validate unit train stories heldout integration
 	@echo "==> all tests passed"
 
-LINT_PATHS := actions assistant channels common scripts tests
+LINT_PATHS := actions assistant benchmark channels common evaluation scripts tests
 lint: setup  ## the checks of .pre-commit-config.yaml: format, lint, types (mypy's paths are in pyproject.toml)
 	$(VENV)/bin/ruff format --check $(LINT_PATHS)
 	$(VENV)/bin/ruff check $(LINT_PATHS)
@@ -114,4 +114,4 @@ forget-old: setup  ## delete conversation sessions that ended more than RETENTIO
 	TRACKER_DB=$${TRACKER_DB:-build/conversations.db} $(PY) scripts/privacy.py --endpoints $${ENDPOINTS:-endpoints.yml} forget-old --days $(RETENTION_DAYS)
 
 clean:
-	rm -rf results test-artifacts build/conversations*.db
+	rm -rf results build/conversations*.db

@@ -19,7 +19,6 @@ from channels.webchat import OriginConfigurationError, SocketIOInput, parse_orig
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "tests" / "browser" / "widget.spec.mjs"
-ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
@@ -152,7 +151,7 @@ def test_the_socket_accepts_only_the_pages_origin(assistant):
 
 @pytest.mark.model
 @pytest.mark.browser
-def test_widget_in_headless_chromium(assistant):
+def test_widget_in_headless_chromium(assistant, tmp_path):
     """Open the page, the widget (keyboard), ask, click a quick reply, reload: history in widget and tracker."""
     node = shutil.which("node")
     missing = [
@@ -170,16 +169,18 @@ def test_widget_in_headless_chromium(assistant):
     ]
     if missing:
         pytest.fail(f"missing for the browser test: {', '.join(missing)}; run `make setup`")
+    # Screenshots and the browser's console log: the test's tmp folder, or BROWSER_ARTIFACTS to keep them.
+    artifacts = Path(os.environ.get("BROWSER_ARTIFACTS") or tmp_path)
     env = dict(
-        os.environ, BASE_URL=assistant.url, RASA_AUTH_TOKEN=assistant.token, ARTIFACTS=str(ARTIFACTS), CHROMIUM=CHROMIUM
+        os.environ, BASE_URL=assistant.url, RASA_AUTH_TOKEN=assistant.token, ARTIFACTS=str(artifacts), CHROMIUM=CHROMIUM
     )
     if os.environ.get("WIDGET_DOCS_SCREENSHOT"):
         env["DOCS_SCREENSHOT"] = str(ROOT / "docs" / "widget.png")
-    screenshot = ARTIFACTS / "widget.png"
+    screenshot = artifacts / "widget.png"
     screenshot.unlink(missing_ok=True)
     result = subprocess.run([node, str(SPEC)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=400)
     output = result.stdout + result.stderr
     print(output)
-    assert result.returncode == 0, f"the browser test failed (see {ARTIFACTS}):\n{output[-4000:]}"
+    assert result.returncode == 0, f"the browser test failed (see {artifacts}):\n{output[-4000:]}"
     assert "[widget] passed" in result.stdout
     assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
