@@ -164,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         shutil.copy(out / "summary.md", docs / "summary.md")
         heldout_png = out / f"confusion_ours_{slug(str(HELDOUT))}.png"
         if heldout_png.exists():
-            shutil.copy(heldout_png, docs / "confusion_ours.png")
+            shutil.copy(heldout_png, docs / heldout_png.name)
     shown_out = out.relative_to(ROOT) if out.is_relative_to(ROOT) else out
     print(f"\nreport: {shown_out}/summary.md ({time.perf_counter() - started:.0f} s)")
 

@@ -8,6 +8,7 @@ included) and measures it with `evaluation.metrics.measure`.
 from __future__ import annotations
 
 import hashlib
+import shutil
 import statistics
 import tempfile
 import time
@@ -23,6 +24,7 @@ from evaluation.models import OUR_CONFIG, ROOT
 from evaluation.predict import load_agent, predict
 from evaluation.sets import write_nlu_yaml
 
+RESPONSES = ROOT / "data" / "responses"
 CV_KEYS = (
     "intent_accuracy",
     "intent_macro_f1",
@@ -63,11 +65,13 @@ def cross_validate(
             fold_train = [train[i] for i in train_idx]
             fold_texts = [texts[i] for i in test_idx]
             fold_gold = [labels[i] for i in test_idx]
-            data_file = tmp_path / f"fold{fold}.yml"
-            write_nlu_yaml(fold_train, data_file)
+            # The fold's examples, with the FAQ answers of data/responses (the ResponseSelector needs them).
+            fold_data = tmp_path / f"fold{fold}"
+            shutil.copytree(RESPONSES, fold_data / "responses")
+            write_nlu_yaml(fold_train, fold_data / "nlu.yml")
             model = rasa.model_training.train_nlu(
                 str(config),
-                str(data_file),
+                str(fold_data),
                 str(tmp_path),
                 fixed_model_name=f"fold{fold}",
                 domain=str(ROOT / "domain.yml"),
@@ -98,7 +102,7 @@ def cross_validate(
 def cv_fingerprint(folds: int, epochs_scale: float) -> str:
     """Hash of everything the cross-validation result depends on (so an unchanged setup reuses it)."""
     digest = hashlib.sha1(f"{folds}|{epochs_scale}|{SEED}|{CV_KEYS}".encode())
-    paths = [OUR_CONFIG, ROOT / "data" / "nlu", ROOT / "build" / "spacy_nl" / "meta.json"]
+    paths = [OUR_CONFIG, ROOT / "data" / "nlu", RESPONSES, ROOT / "build" / "spacy_nl" / "meta.json"]
     # The code the NLU pipeline runs (our components, the alarm-sign lexicon and the names they share) ...
     paths += [ROOT / "assistant" / "components.py", ROOT / "common"] + sorted((ROOT / "assistant").glob("alarm_signs*"))
     # ... and the code that predicts and measures.

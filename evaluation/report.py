@@ -223,7 +223,7 @@ def summary_markdown(
             lines.append(f"| {MEASURES[key]} | " + " | ".join(cells) + " |")
         lines.append("")
     if any(slug(s.name) == "heldout" for s in sets):
-        lines += ["![confusion matrix of our pipeline on tests/heldout](confusion_ours.png)", ""]
+        lines += ["![confusion matrix of our pipeline on tests/heldout](confusion_ours_heldout.png)", ""]
     lines += [
         "Full output (every system's confusion matrix, misclassified messages, metrics.json): "
         "`make eval` writes it to reports/eval/.",
