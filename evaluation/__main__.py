@@ -16,7 +16,7 @@ import json
 import shutil
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -55,7 +55,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _cross_validation(args: argparse.Namespace, out: Path, log=print) -> dict[str, Any] | None:
+def _cross_validation(args: argparse.Namespace, out: Path, log: Callable[[str], None] = print) -> dict[str, Any] | None:
     from evaluation.crossval import cross_validate, cv_fingerprint
     from evaluation.sets import TRAINING_DATA, load_examples
 
@@ -168,7 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     shown_out = out.relative_to(ROOT) if out.is_relative_to(ROOT) else out
     print(f"\nreport: {shown_out}/summary.md ({time.perf_counter() - started:.0f} s)")
 
-    if checked:
+    if checked and floor_set:
         lines, failures = checked
         print(f"\nfloors of {floor_set} ({floors.source}):")
         print("\n".join(lines))

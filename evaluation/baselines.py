@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from evaluation.predict import Prediction
 
@@ -24,7 +25,7 @@ SYSTEM_TITLES = {
 }
 
 
-def tfidf_model():
+def tfidf_model() -> Any:
     """The scikit-learn baseline pipeline (unfitted)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression

@@ -102,7 +102,8 @@ def measure(gold: Sequence[str], predictions: Sequence[Prediction]) -> dict[str,
 
 def per_label_recall(gold: Sequence[str], predictions: Sequence[Prediction]) -> dict[str, tuple[int, float]]:
     """(n, recall) per full label (FAQ topic or intent), in the user's view."""
-    totals, hits = Counter(gold), Counter()
+    totals: Counter[str] = Counter(gold)
+    hits: Counter[str] = Counter()
     for g, p in zip(gold, predictions):
         hits[g] += p.answered == g
     return {label: (totals[label], hits[label] / totals[label]) for label in sorted(totals)}

@@ -11,9 +11,12 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evaluation.sets import FALLBACK, full_label
+
+if TYPE_CHECKING:
+    from rasa.core.agent import Agent
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ def prepare_rasa() -> None:
     prepare()
 
 
-def load_agent(model: Path):
+def load_agent(model: Path) -> Agent:
     """The trained model as the server loads it (in-memory tracker store, no action server: nothing is written)."""
     prepare_rasa()
     from rasa.core.agent import Agent
@@ -71,10 +74,10 @@ def load_agent(model: Path):
     return Agent.load(str(model))
 
 
-async def _parse_all(agent, texts: Sequence[str]) -> list[Prediction]:
+async def _parse_all(agent: Agent, texts: Sequence[str]) -> list[Prediction]:
     return [prediction_from_parse(await agent.parse_message(text)) for text in texts]
 
 
-def predict(agent, texts: Sequence[str]) -> list[Prediction]:
+def predict(agent: Agent, texts: Sequence[str]) -> list[Prediction]:
     """Parse every text with the loaded agent, in order."""
     return asyncio.run(_parse_all(agent, texts))

@@ -122,9 +122,13 @@ def write_nlu_yaml(examples: Sequence[tuple[str, str]], path: Path) -> None:
     class Literal(str):
         pass
 
-    dumper = type("LiteralDumper", (yaml.SafeDumper,), {})
-    dumper.add_representer(Literal, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", v, style="|"))
+    class LiteralDumper(yaml.SafeDumper):
+        pass
+
+    LiteralDumper.add_representer(Literal, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", v, style="|"))
     blocks = [
         {"intent": label, "examples": Literal("".join(f"- {t}\n" for t in texts))} for label, texts in by_label.items()
     ]
-    path.write_text(yaml.dump({"version": "3.1", "nlu": blocks}, Dumper=dumper, allow_unicode=True, sort_keys=False))
+    path.write_text(
+        yaml.dump({"version": "3.1", "nlu": blocks}, Dumper=LiteralDumper, allow_unicode=True, sort_keys=False)
+    )

@@ -192,3 +192,11 @@ def test_a_broken_test_set_is_an_error_naming_file_and_field(tmp_path, text, mes
     with pytest.raises(EvaluationDataError) as error:
         load_test_set(tmp_path, known_labels={"greet"})
     assert str(error.value).startswith(str(tmp_path / "field.yml")) and message in str(error.value)
+
+
+def test_a_cross_validation_fold_file_reads_back_as_written(tmp_path):
+    from evaluation.sets import load_examples, write_nlu_yaml
+
+    examples = [("wat is een hernia", "faq/hernia"), ("hoi: alles goed?", "greet"), ("hallo", "greet")]
+    write_nlu_yaml(examples, tmp_path / "fold.yml")
+    assert [(e.text, e.label) for e in load_examples(tmp_path / "fold.yml")] == examples
