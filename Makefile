@@ -101,7 +101,7 @@ heldout: train
 integration: train
 	$(PY) -m pytest -m "model or services or browser" -q
 
-# ---- measurement (smoke versions run in make integration: tests/test_eval_smoke.py, test_bench_smoke.py) --
+# ---- measurement (smoke versions run in make integration: tests/test_eval_smoke.py, tests/test_bench_smoke.py)
 eval: train
 	$(PY) -m evaluation report --model $(MODEL)
 
