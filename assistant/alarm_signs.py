@@ -15,7 +15,7 @@ from typing import Any
 
 import pydantic
 
-from common.data_files import Problem, Schema, checked, load_data_file, non_empty_mapping
+from common.data_files import Problem, Schema, checked, load_data_file, non_empty_mapping, regular_expression
 from common.safety import SAFETY_RESPONSES, TIER_INTENTS, TIER_ORDER
 
 LEXICON_PATH = Path(__file__).parent / "alarm_signs.yml"
@@ -65,16 +65,6 @@ def _normalised_word(keyword: Any) -> str:
     return keyword
 
 
-def _regular_expression(pattern: Any) -> str:
-    if not isinstance(pattern, str):
-        raise ValueError(f"must be a regular expression in quotes, got {pattern!r}")
-    try:
-        re.compile(pattern)
-    except re.error as error:
-        raise ValueError(f"{pattern!r}: {error}") from None
-    return pattern
-
-
 class SignWording(Schema):
     """How users word one alarm sign: single keywords and phrase patterns."""
 
@@ -82,7 +72,7 @@ class SignWording(Schema):
     patterns: tuple[str, ...] = ()
 
     _keyword = checked("keywords", check=_normalised_word, each_item=True)
-    _pattern = checked("patterns", check=_regular_expression, each_item=True)
+    _pattern = checked("patterns", check=regular_expression, each_item=True)
 
     @pydantic.root_validator(skip_on_failure=True)
     def _keywords_or_patterns(cls, values: dict[str, Any]) -> dict[str, Any]:

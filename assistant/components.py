@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -37,6 +37,7 @@ FALLBACK_INTENT = "nlu_fallback"
 RESPONSE_SELECTOR = "response_selector"
 ORIGINAL_TEXT = "original_text"
 
+_Component = TypeVar("_Component", bound="_ConfiguredComponent")
 _TAG = re.compile(r"<[^>]{0,200}>")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
@@ -49,8 +50,25 @@ def _force_intent(message: Message, name: str, confidence: float) -> None:
     message.set(INTENT_RANKING_KEY, [dict(top)] + ranking, add_to_output=True)
 
 
+class _ConfiguredComponent(GraphComponent):
+    """A component built from its config alone (nothing trained, nothing stored)."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    @classmethod
+    def create(
+        cls: type[_Component],
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> _Component:
+        return cls(config)
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class TextGuard(GraphComponent):
+class TextGuard(_ConfiguredComponent):
     """Strips markup and cuts very long messages before tokenisation.
 
     The untouched text is kept under ``original_text`` for the safety net; the conversation
@@ -63,16 +81,6 @@ class TextGuard(GraphComponent):
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.max_characters = int(config["max_characters"])
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> TextGuard:
-        return cls(config)
 
     def clean(self, text: str) -> str:
         """Return the text the classifiers should see."""
@@ -94,7 +102,7 @@ class TextGuard(GraphComponent):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class TopicGate(GraphComponent):
+class TopicGate(_ConfiguredComponent):
     """Deterministic FAQ payloads and a confidence floor for FAQ answers."""
 
     @staticmethod
@@ -105,16 +113,6 @@ class TopicGate(GraphComponent):
         self.retrieval_intent = config["retrieval_intent"]
         self.threshold = float(config["threshold"])
         self.payload = re.compile(rf"^\s*/{re.escape(self.retrieval_intent)}/([a-z0-9_]+)\s*$")
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> TopicGate:
-        return cls(config)
 
     def _selector(self, message: Message) -> dict[str, Any] | None:
         return (message.get(RESPONSE_SELECTOR) or {}).get(self.retrieval_intent)

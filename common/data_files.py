@@ -232,6 +232,17 @@ def positive_number(value: Any) -> float:
     return float(value)
 
 
+def regular_expression(value: Any) -> str:
+    """A Python regular expression, given as a string (in YAML: in quotes)."""
+    if not isinstance(value, str):
+        raise ValueError(f"must be a regular expression in quotes, got {value!r}")
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise ValueError(f"{value!r}: {error}") from None
+    return value
+
+
 def http_url(value: Any) -> str:
     """An http(s) URL."""
     url = text(value)

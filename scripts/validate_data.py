@@ -23,20 +23,10 @@ from actions.catalogs import load_catalogs  # noqa: E402  (after the path: run a
 from actions.contact import CONTACT_PATH, ShopContact  # noqa: E402
 from actions.topic_suggestions import load_topic_buttons  # noqa: E402
 from assistant.alarm_signs import load_lexicon  # noqa: E402
-from common.data_files import DataFileError, Schema, checked, load_data_file, text  # noqa: E402
+from common.data_files import DataFileError, Schema, checked, load_data_file, regular_expression, text  # noqa: E402
 
 ALLOWLIST = ROOT / "tests" / "validation_allowlist.yml"
 WARNING = re.compile(r"UserWarning: (.*?)(?:\n\s*More info at .*)?$", re.MULTILINE)
-
-
-def _regular_expression(pattern: object) -> str:
-    if not isinstance(pattern, str):
-        raise ValueError(f"must be a regular expression in quotes, got {pattern!r}")
-    try:
-        re.compile(pattern)
-    except re.error as error:
-        raise ValueError(f"{pattern!r}: {error}") from None
-    return pattern
 
 
 class ExpectedWarning(Schema):
@@ -45,7 +35,7 @@ class ExpectedWarning(Schema):
     pattern: str
     reason: str
 
-    _pattern = checked("pattern", check=_regular_expression)
+    _pattern = checked("pattern", check=regular_expression)
     _reason = checked("reason", check=text)
 
 
