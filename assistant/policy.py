@@ -2,15 +2,25 @@
 
 In Rasa 3.6 an active form outranks rules: RulePolicy predicts the form's next step as a
 "no user" prediction, which beats every other policy. This policy makes the same kind of
-prediction with a higher priority whenever the latest user message carries a safety intent
-(forced by ``assistant.components.SafetyNet`` or predicted by the classifier):
+prediction with a higher priority whenever the latest user message carries an alarm: the
+``alarm`` key that ``assistant.components.SafetyNet`` puts into the parse data (or, in a model
+without it, a safety intent). For that turn it plans the replies:
 
-1. the tier's response (``utter_red_flag_*`` or ``utter_crisis``) as the first reply,
-2. ``action_deactivate_loop`` when a form was active (no exercises or products after an alarm),
-3. ``action_listen``.
+1. the medical tier's response (``utter_red_flag_emergency|today|soon``), then ``utter_crisis``
+   when a crisis came with it (both answers, the medical one first);
+2. or, when the message names a sign whose tier depends on a fact it lacks (``alarm.ask``), the
+   follow-up question ``utter_red_flag_ask_<sign>``; the next message is read by
+   ``assistant.triage_followup.resolve_answer`` and answered with the tier it sets (an answer that
+   does not settle it gets the more urgent tier, a new alarm sign in it wins), or with
+   ``utter_red_flag_settled_<sign>`` when it settles that there is no alarm;
+3. ``action_deactivate_loop`` when a form was active (no exercises or products after an alarm),
+4. ``action_listen``.
 
-For the rest of the session (also after a yes on the questionnaire's screening question), a
-request for exercises or products gets ``utter_red_flag_reminder``
+A yes on the exercise questionnaire's screening question is asked about the same way
+(``utter_red_flag_ask_screening``: which sign?); an answer naming none gets the 112 tier.
+
+For the rest of the session after a medical tier's response (not after a settled "no", not after
+a crisis answer alone), a request for exercises or products gets ``utter_red_flag_reminder``
 instead of the form. Nothing here calls the action server.
 """
 
@@ -23,11 +33,49 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_DEACTIVATE_LOOP_NAME, ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from common.safety import ALARM_SLOT, BLOCKED_AFTER_ALARM, RED_FLAG_INTENTS, REMINDER_RESPONSE, SAFETY_RESPONSES
+from assistant.triage_followup import (
+    ASKABLE,
+    SCREENING,
+    SETTLED_WITHOUT_ALARM,
+    UNSETTLED_TIER,
+    ask_response,
+    asked_sign,
+    most_urgent,
+    resolve_answer,
+    settled_response,
+)
+from common.safety import (
+    ALARM_SLOT,
+    BLOCKED_AFTER_ALARM,
+    CRISIS,
+    REMINDER_RESPONSE,
+    SAFETY_RESPONSES,
+    SCREENING_SLOT,
+    TIER_CRISIS,
+    TIER_EMERGENCY,
+    TIER_INTENTS,
+    TIER_SOON,
+    TIER_TODAY,
+)
+
+# The parse-data key of assistant.components.SafetyNet (tier, signs, ask, crisis).
+ALARM_KEY = "alarm"
+MEDICAL_TIER_RESPONSES = {
+    tier: SAFETY_RESPONSES[TIER_INTENTS[tier]] for tier in (TIER_EMERGENCY, TIER_TODAY, TIER_SOON)
+}
+CRISIS_RESPONSE = SAFETY_RESPONSES[CRISIS]
+INTENT_TIERS = {intent: tier for tier, intent in TIER_INTENTS.items() if tier != TIER_CRISIS}
+# Every response this policy can predict: SafetyNetPolicy.train checks the domain has them.
+POLICY_RESPONSES = (
+    *SAFETY_RESPONSES.values(),
+    REMINDER_RESPONSE,
+    *(ask_response(sign) for sign in ASKABLE),
+    *(settled_response(sign) for sign in SETTLED_WITHOUT_ALARM),
+)
 
 
 def _session_events(tracker: DialogueStateTracker) -> list[Any]:
@@ -38,31 +86,121 @@ def _session_events(tracker: DialogueStateTracker) -> list[Any]:
     return events
 
 
+def _alarm(user: UserUttered) -> dict[str, Any] | None:
+    alarm = (user.parse_data or {}).get(ALARM_KEY)
+    return alarm if isinstance(alarm, dict) else None
+
+
+def _pending_question(events: list[Any], last_user: int) -> str | None:
+    """The sign the assistant asked about right before the latest user message, if it did."""
+    for event in reversed(events[:last_user]):
+        if isinstance(event, UserUttered):
+            return None
+        if isinstance(event, ActionExecuted) and event.action_name != ACTION_LISTEN_NAME:
+            return asked_sign(event.action_name)
+    return None
+
+
+def _tier_replies(tier: str | None, crisis: bool) -> list[str]:
+    replies = [MEDICAL_TIER_RESPONSES[tier]] if tier else []
+    return replies + [CRISIS_RESPONSE] if crisis else replies
+
+
+def _answer_plan(user: UserUttered, sign: str) -> list[str]:
+    """The replies to the answer on the follow-up question about ``sign``."""
+    alarm = _alarm(user)
+    resolution = resolve_answer(sign, user.text)
+    tiers = [resolution.tier]
+    if alarm is None:
+        # A model without the alarm key: the safety intent is all there is.
+        tiers.append(INTENT_TIERS.get(user.intent.get("name")))
+        crisis = user.intent.get("name") == CRISIS
+    else:
+        # A new alarm sign in the answer wins when it is more urgent; a sign that needs asking
+        # again is read from the same answer (no second question in a row).
+        tiers.append(alarm.get("tier"))
+        new_ask = alarm.get("ask")
+        if new_ask and new_ask != sign:
+            tiers.append(resolve_answer(new_ask, user.text).tier if new_ask in ASKABLE else TIER_EMERGENCY)
+        crisis = bool(alarm.get("crisis"))
+    tier = most_urgent(tiers)
+    if tier is None and sign in SETTLED_WITHOUT_ALARM:
+        return [settled_response(sign), *([CRISIS_RESPONSE] if crisis else [])]
+    if tier is None:
+        tier = UNSETTLED_TIER[sign]
+    return _tier_replies(tier, crisis)
+
+
+def _message_plan(user: UserUttered) -> list[str] | None:
+    """The replies to a message that is no answer to a follow-up question (None: not an alarm)."""
+    intent = user.intent.get("name")
+    alarm = _alarm(user)
+    if alarm is None:
+        return [SAFETY_RESPONSES[intent]] if intent in SAFETY_RESPONSES else None
+    ask, crisis = alarm.get("ask"), bool(alarm.get("crisis"))
+    tiers = [alarm.get("tier")]
+    if ask:
+        if not tiers[0] and not crisis and ask in ASKABLE:
+            return [ask_response(ask)]
+        # Never a question next to a crisis or a settled sign: the more urgent tier the sign can have.
+        tiers.append(UNSETTLED_TIER.get(ask) or INTENT_TIERS.get(intent) or TIER_EMERGENCY)
+    else:
+        tiers.append(INTENT_TIERS.get(intent))  # the classifier's red flag, kept by the net
+        crisis = crisis or intent == CRISIS
+    replies = _tier_replies(most_urgent(tiers), crisis)
+    return replies or None
+
+
+def _locked(tracker: DialogueStateTracker, events: list[Any]) -> bool:
+    """Whether a medical tier was answered earlier in this session (no exercises or products now)."""
+    return bool(tracker.get_slot(ALARM_SLOT)) or any(
+        isinstance(e, ActionExecuted) and e.action_name in MEDICAL_TIER_RESPONSES.values() for e in events
+    )
+
+
+def _next_step(replies: list[str], done: list[str], active_loop: str | None) -> str | None:
+    if done[: len(replies)] != replies[: len(done)]:
+        return None  # something else answered this turn: leave it to the other policies
+    if len(done) < len(replies):
+        return replies[len(done)]
+    if done and done[-1] == replies[-1] and active_loop:
+        return ACTION_DEACTIVATE_LOOP_NAME
+    if done and done[-1] in (replies[-1], ACTION_DEACTIVATE_LOOP_NAME):
+        return ACTION_LISTEN_NAME
+    return None
+
+
+def _screening_yes_index(events: list[Any], last_user: int) -> int | None:
+    """Where the form took a yes on the screening question in this turn (None: it did not)."""
+    for index in range(last_user + 1, len(events)):
+        event = events[index]
+        if isinstance(event, SlotSet) and event.key == SCREENING_SLOT and event.value is True:
+            return index
+    return None
+
+
 def next_safety_action(tracker: DialogueStateTracker) -> str | None:
     """The action this policy insists on, or None to let the other policies decide."""
     events = _session_events(tracker)
     last_user = next((i for i in range(len(events) - 1, -1, -1) if isinstance(events[i], UserUttered)), None)
     if last_user is None:
         return None
-    intent = events[last_user].intent.get("name")
+    user = events[last_user]
     done = [e.action_name for e in events[last_user + 1 :] if isinstance(e, ActionExecuted)]
 
-    if intent in SAFETY_RESPONSES:
-        first = SAFETY_RESPONSES[intent]
-    elif intent in BLOCKED_AFTER_ALARM and (
-        tracker.get_slot(ALARM_SLOT)
-        or any(isinstance(e, UserUttered) and e.intent.get("name") in RED_FLAG_INTENTS for e in events[:last_user])
-    ):
-        first = REMINDER_RESPONSE
-    else:
-        return None
+    sign = _pending_question(events, last_user)
+    replies = _answer_plan(user, sign) if sign else _message_plan(user)
+    if replies is not None:
+        return _next_step(replies, done, tracker.active_loop_name)
 
-    if not done:
-        return first
-    if done[-1] == first and tracker.active_loop_name:
-        return ACTION_DEACTIVATE_LOOP_NAME
-    if done[-1] in (first, ACTION_DEACTIVATE_LOOP_NAME):
-        return ACTION_LISTEN_NAME
+    screening_yes = _screening_yes_index(events, last_user)
+    if screening_yes is not None and not tracker.active_loop_name:
+        # The questionnaire is complete with a yes on the screening question: ask which sign.
+        after = [e.action_name for e in events[screening_yes:] if isinstance(e, ActionExecuted)]
+        return _next_step([ask_response(SCREENING)], after, None)
+
+    if user.intent.get("name") in BLOCKED_AFTER_ALARM and _locked(tracker, events[:last_user]):
+        return _next_step([REMINDER_RESPONSE], done, tracker.active_loop_name)
     return None
 
 
@@ -76,7 +214,7 @@ class SafetyNetPolicy(Policy):
         return {"priority": 7}
 
     def train(self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
-        missing = [r for r in [*SAFETY_RESPONSES.values(), REMINDER_RESPONSE] if r not in domain.action_names_or_texts]
+        missing = [r for r in POLICY_RESPONSES if r not in domain.action_names_or_texts]
         if missing:
             raise ValueError(f"SafetyNetPolicy: the domain lacks the safety responses {missing}")
         return self._resource
