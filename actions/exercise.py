@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.catalogs import Exercise, get_product, offer_label
-from actions.questionnaire import FAILURES_SLOT, PARSERS, Answer, read_answer, retry_response
+from actions.questionnaire import FAILURES_SLOT, PARSERS, SESSION_PAIN_SLOT, Answer, read_answer, retry_response
 from actions.recommender import OUTCOME_EXERCISES, OUTCOME_RED_FLAG, recommend
 from common.safety import ALARM_SLOT, RED_FLAG_EMERGENCY, SAFETY_RESPONSES, SCREENING_SLOT
 
@@ -54,6 +54,9 @@ class ValidateExerciseRecommendationForm(FormValidationAction):
             answer = self._read(requested, tracker)
             if answer.understood:
                 events.append(SlotSet(FAILURES_SLOT, 0))
+                if requested == "pijnscore":
+                    # Kept for the rest of the session, also when the form stops before its end.
+                    events.append(SlotSet(SESSION_PAIN_SLOT, answer.value))
             elif not answer.interrupt:
                 events.append(SlotSet(FAILURES_SLOT, self._misses_in_a_row(tracker)))
         return events

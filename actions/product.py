@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.catalogs import load_products, offer_label
+from actions.questionnaire import SESSION_PAIN_SLOT
 from actions.recommender import product_advice
 from common.safety import ALARM_SLOT, REMINDER_RESPONSE
 
@@ -20,13 +21,18 @@ class ActionProductRecommendation(Action):
         return "action_product_recommendation"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        # The questionnaire's current answer, else the last score given in this session.
         score = tracker.get_slot("pijnscore")
+        if score is None:
+            score = tracker.get_slot(SESSION_PAIN_SLOT)
         advice = product_advice(None if score is None else int(score), bool(tracker.get_slot(ALARM_SLOT)))
         if advice == "none":
             dispatcher.utter_message(response=REMINDER_RESPONSE)
             return []
         if advice == "doctor_first":
+            # Pain 8/10 or more: the huisarts first, and no brace or other product offered.
             dispatcher.utter_message(response="utter_product_recommendation_doctor_first")
+            return []
         dispatcher.utter_message(response="utter_product_recommendation_intro")
         for product in load_products():
             dispatcher.utter_message(

@@ -24,6 +24,8 @@ PARSERS: dict[str, Callable[[str | None], Any]] = {
 # Slot the questionnaire's actions keep besides the answers (domain.yml); the safety slot
 # (yes on the screening question) is common.safety.ALARM_SLOT.
 FAILURES_SLOT = "onbegrepen_antwoorden"  # answers not understood in a row
+# The last pain score of the session: kept when the answers are cleared (no brace after "9/10").
+SESSION_PAIN_SLOT = "pijnscore_gesprek"
 
 # Intents that always leave the form: never read as an answer.
 ALWAYS_INTERRUPT = {"stop", "goodbye", "human_handoff", *SAFETY_INTENTS}

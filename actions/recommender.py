@@ -161,7 +161,8 @@ def product_advice(pain_score: int | None, alarm: bool) -> str:
 
     Returns:
         ``"none"`` after an alarm sign (no products at all), ``"doctor_first"``
-        for pain 8/10 or more (advise the huisarts before any product), else
+        for pain 8/10 or more (the huisarts first, no product offered: pain alone is no alarm
+        sign, so no reminder of one), else
         ``"explain"`` (explain the products honestly).
     """
     if alarm:

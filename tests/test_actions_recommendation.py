@@ -12,7 +12,7 @@ FORM = "exercise_recommendation_form"
 DOMAIN = {
     "slots": {
         s: {"type": "any", "mappings": [{"type": "custom"}]}
-        for s in ["klachtduur", "uitstraling", "pijnscore", "alarm_check", "onbegrepen_antwoorden"]
+        for s in ["klachtduur", "uitstraling", "pijnscore", "alarm_check", "onbegrepen_antwoorden", "pijnscore_gesprek"]
     },
     "forms": {FORM: {"required_slots": ["klachtduur", "uitstraling", "pijnscore", "alarm_check"]}},
 }
@@ -110,9 +110,26 @@ async def test_products_are_explained_honestly():
     assert {m["naam"] for m in items} == {"Rugbrace", "37 oefeningen verzameld in het ultieme oefenboek"}
 
 
-async def test_severe_pain_advises_the_huisarts_before_products():
+async def test_severe_pain_advises_the_huisarts_and_offers_no_brace():
     messages = await _products(pijnscore=9.0)
-    assert messages[0]["response"] == "utter_product_recommendation_doctor_first"
+    assert [m["response"] for m in messages] == ["utter_product_recommendation_doctor_first"]
+
+
+async def test_the_pain_score_answered_in_the_questionnaire_is_kept_for_the_session():
+    slots, _ = await _validate("9/10", "inform", "pijnscore")
+    assert slots["pijnscore"] == 9.0 and slots["pijnscore_gesprek"] == 9.0
+    events, messages = await _recommend(klachtduur="acuut", uitstraling="nee", pijnscore=9.0, alarm_check=False)
+    assert [m["response"] for m in messages] == ["utter_exercise_recommendation_severe_pain"]
+    cleared = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert cleared["pijnscore"] is None and "pijnscore_gesprek" not in cleared
+    # Later in the session, a product question: the huisarts first, no brace.
+    messages = await _products(pijnscore=None, pijnscore_gesprek=9.0)
+    assert [m["response"] for m in messages] == ["utter_product_recommendation_doctor_first"]
+
+
+async def test_a_low_pain_score_earlier_in_the_session_still_gets_the_products():
+    messages = await _products(pijnscore_gesprek=4.0)
+    assert messages[0]["response"] == "utter_product_recommendation_intro"
 
 
 async def test_no_products_after_an_alarm_sign():
