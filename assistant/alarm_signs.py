@@ -1,58 +1,37 @@
-"""Deterministic detection of alarm signs and crisis language in Dutch text.
+"""Deterministic detection of alarm signs and crisis language in Dutch and Flemish text.
 
-Pure functions over the lexicon in ``alarm_signs.yml``; no Rasa imports, so the rules can be
-tested with plain tables. The Rasa side lives in ``assistant.components.SafetyNet``.
+Pure functions over the lexicon and tier table in ``alarm_signs.yml``; no Rasa imports, so the rules can be
+tested with plain tables. The Rasa side lives in ``assistant.components.SafetyNet``, which puts
+:meth:`Assessment.as_parse_data` into the parse data as ``alarm``.
+
+``assess(text)`` reads at most the first :data:`MAX_CHARACTERS` characters of the text, and every pattern
+has bounded gaps, so the check stays linear and cheap on a 1 MB message.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pydantic
 
-from common.data_files import Problem, Schema, checked, load_data_file, non_empty_mapping, regular_expression
-from common.safety import SAFETY_RESPONSES, TIER_INTENTS, TIER_ORDER
+from common.data_files import Problem, Schema, checked, load_data_file, one_of, regular_expression, text
+from common.safety import ALARM_SIGNS, MEDICAL_TIERS, NTS_CATEGORIES, TIER_CRISIS
 
 LEXICON_PATH = Path(__file__).parent / "alarm_signs.yml"
+# Only the start of a message is read: a sign is told in the first few thousand characters, and the check
+# must not take seconds on a pasted 1 MB text.
+MAX_CHARACTERS = 10_000
 
-
-@dataclass(frozen=True)
-class AlarmMatch:
-    """An alarm sign found in a message.
-
-    Attributes:
-        tier: urgency tier (``crisis``, ``emergency``, ``today`` or ``soon``).
-        sign: id of the sign within the tier, e.g. ``fever``.
-        response: name of the response that answers this tier.
-    """
-
-    tier: str
-    sign: str
-    response: str
-
-
-@dataclass(frozen=True)
-class _Sign:
-    tier: str
-    sign: str
-    response: str
-    keywords: tuple[str, ...]
-    patterns: tuple[re.Pattern[str], ...]
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    """Compiled lexicon: signs in tier order plus the negation rules."""
-
-    signs: tuple[_Sign, ...]
-    negation_cues: frozenset[str]
-    not_before: frozenset[str]
-    clause_breaks: frozenset[str]
+TIER_NONE = "none"  # a context choice: not an alarm after all ("ineens pijn toen ik bukte")
+TIER_ASK = "ask"  # a context choice: the message lacks the fact that sets the tier
+OTHERWISE = "otherwise"
+_CHOICE_TIERS = (*MEDICAL_TIERS, TIER_NONE, TIER_ASK)
 
 
 # --------------------------------------------------------------------------- #
@@ -65,66 +44,211 @@ def _normalised_word(keyword: Any) -> str:
     return keyword
 
 
-class SignWording(Schema):
-    """How users word one alarm sign: single keywords and phrase patterns."""
+class Wording(Schema):
+    """How users word something: single keywords and phrase patterns."""
 
     keywords: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
 
-    _keyword = checked("keywords", check=_normalised_word, each_item=True)
+    _keyword = checked("keywords", "exclude", check=_normalised_word, each_item=True)
     _pattern = checked("patterns", check=regular_expression, each_item=True)
 
+
+class Qualifier(Wording):
+    """A fact that sets the tier of a context-dependent sign (an age range and/or wording)."""
+
+    min_age: int | None = None
+    max_age: int | None = None
+
     @pydantic.root_validator(skip_on_failure=True)
-    def _keywords_or_patterns(cls, values: dict[str, Any]) -> dict[str, Any]:
-        if not values.get("keywords") and not values.get("patterns"):
-            raise ValueError("needs keywords or patterns")
+    def _something_to_find(cls, values: dict[str, Any]) -> dict[str, Any]:
+        if not (values.get("keywords") or values.get("patterns") or values.get("min_age") or values.get("max_age")):
+            raise ValueError("needs keywords, patterns, min_age or max_age")
         return values
 
 
-class Tier(Schema):
-    """An urgency tier: the response that answers it and its signs."""
+class Choice(Schema):
+    """One context choice of a sign: when the qualifier is found, the sign gets this tier."""
 
-    response: str
-    signs: dict[str, SignWording]
+    when: str
+    tier: str
+    nts: str
 
-    _signs = checked("signs", check=non_empty_mapping)
+    _tier = checked("tier", check=one_of(_CHOICE_TIERS))
+    _nts = checked("nts", check=one_of(NTS_CATEGORIES))
 
-    @pydantic.validator("response", pre=True)
-    def _names_a_response(cls, response: Any) -> str:
-        if not isinstance(response, str) or not response.startswith("utter_"):
-            raise ValueError(f"must name a response (utter_...), got {response!r}")
-        return response
+
+class SignEntry(Wording):
+    """One row of the tier table: a sign's wording with a fixed tier or a context that sets it."""
+
+    sign: str
+    what: str
+    nts: str
+    source: str
+    tier: str | None = None
+    context: tuple[Choice, ...] = ()
+    negation_window: int | None = None
+
+    _sign = checked("sign", check=one_of(ALARM_SIGNS))
+    _nts = checked("nts", check=one_of(NTS_CATEGORIES))
+    _texts = checked("what", "source", check=text)
+
+    @pydantic.validator("tier")
+    def _a_tier(cls, tier: str | None) -> str | None:
+        if tier is not None and tier not in (*MEDICAL_TIERS, TIER_CRISIS):
+            raise ValueError(f"must be one of {', '.join((*MEDICAL_TIERS, TIER_CRISIS))}, got {tier!r}")
+        return tier
+
+    @pydantic.root_validator(skip_on_failure=True)
+    def _tier_or_context(cls, values: dict[str, Any]) -> dict[str, Any]:
+        if not values.get("keywords") and not values.get("patterns"):
+            raise ValueError("needs keywords or patterns")
+        if (values.get("tier") is None) == (not values.get("context")):
+            raise ValueError("needs exactly one of tier and context")
+        context = values.get("context") or ()
+        if context and context[-1].when != OTHERWISE:
+            raise ValueError(f"the last context choice must be 'when: {OTHERWISE}'")
+        return values
 
 
 class Negation(Schema):
-    """When a sign counts as denied ("geen koorts")."""
+    """When a sign counts as denied ("geen koorts", "koorts heb ik niet")."""
 
     cues: tuple[str, ...] = ()
+    window_before: int = 3
+    adjacent_cues: tuple[str, ...] = ()
     not_before: tuple[str, ...] = ()
+    window_after: int = 4
+    after_verbs: tuple[str, ...] = ()
+    after_blockers: tuple[str, ...] = ()
+    after_tail: tuple[str, ...] = ()
     clause_breaks: tuple[str, ...] = ()
+
+
+class Questions(Schema):
+    """A clause that asks about a sign in general ("Wat is het caudasyndroom?") is not an alarm."""
+
+    starts: tuple[str, ...] = ()
+    personal: tuple[str, ...] = ()
 
 
 class LexiconFile(Schema):
     """The schema of ``alarm_signs.yml``."""
 
     negation: Negation = Negation()
-    tiers: dict[str, Tier]
+    questions: Questions = Questions()
+    ages: tuple[str, ...] = ()
+    qualifiers: dict[str, Qualifier] = {}
+    signs: tuple[SignEntry, ...]
 
-    @pydantic.validator("tiers", pre=True)
-    def _exactly_the_tiers(cls, tiers: Any) -> Any:
-        if not isinstance(tiers, dict) or set(tiers) != set(TIER_ORDER):
-            raise ValueError(f"must be exactly {list(TIER_ORDER)}, got {list(tiers or [])}")
-        return tiers
+    _ages = checked("ages", check=regular_expression, each_item=True)
 
-    def cross_checks(self) -> list[Problem]:
+    def cross_checks(self) -> Iterable[Problem]:
         problems: list[Problem] = []
-        for tier_name, tier in self.tiers.items():
-            expected = SAFETY_RESPONSES[TIER_INTENTS[tier_name]]
-            if tier.response != expected:
-                problems.append(
-                    (f"tiers.{tier_name}.response", f"must be {expected} (common.safety), got {tier.response}")
-                )
+        for position, age in enumerate(self.ages):
+            if "(?P<age>" not in age:
+                problems.append((f"ages[{position}]", "needs a named group (?P<age>...)"))
+        for index, entry in enumerate(self.signs):
+            for number, choice in enumerate(entry.context):
+                if choice.when != OTHERWISE and choice.when not in self.qualifiers:
+                    problems.append((f"signs[{index}].context[{number}].when", f"names no qualifier: {choice.when!r}"))
+        missing = sorted(set(ALARM_SIGNS) - {entry.sign for entry in self.signs})
+        if missing:
+            problems.append(("signs", f"lacks the signs {missing} (common.safety.ALARM_SIGNS)"))
         return problems
+
+
+# --------------------------------------------------------------------------- #
+# Compiled lexicon
+
+
+@dataclass(frozen=True)
+class _Wording:
+    keywords: tuple[str, ...]
+    patterns: tuple[re.Pattern[str], ...]
+    exclude: tuple[str, ...]
+    negation_window: int | None = None
+
+
+@dataclass(frozen=True)
+class _Qualifier:
+    wording: _Wording
+    min_age: int | None
+    max_age: int | None
+
+
+@dataclass(frozen=True)
+class _Entry:
+    sign: str
+    tier: str | None
+    nts: str
+    context: tuple[Choice, ...]
+    wording: _Wording
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Compiled lexicon: the sign entries, the qualifiers and the negation rules."""
+
+    entries: tuple[_Entry, ...]
+    qualifiers: dict[str, _Qualifier]
+    ages: tuple[re.Pattern[str], ...]
+    negation: Negation
+    questions: Questions
+
+
+# --------------------------------------------------------------------------- #
+# Results
+
+
+@dataclass(frozen=True)
+class SignFound:
+    """A sign found in a message, with the tier and NTS category it gets there."""
+
+    sign: str
+    tier: str
+    nts: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What the safety net found in one message (the ``alarm`` of the parse data).
+
+    Attributes:
+        tier: the most urgent medical tier of the signs found (``emergency``, ``today``, ``soon``) or None.
+        signs: every non-negated sign whose tier is settled, most urgent first (crisis included).
+        ask: a sign whose tier the message does not settle (one follow-up question), only when no sign
+            with a settled medical tier was found.
+        ask_tier: the more urgent tier the ``ask`` sign could have: what to answer if the question is
+            ignored.
+        crisis: thoughts of suicide or acute distress were found.
+    """
+
+    tier: str | None = None
+    signs: tuple[SignFound, ...] = ()
+    ask: str | None = None
+    ask_tier: str | None = None
+    crisis: bool = False
+    negated: tuple[str, ...] = field(default=())
+
+    def as_parse_data(self) -> dict[str, Any]:
+        """The ``alarm`` entry of the parse data, exactly as the SafetyNet interface defines it."""
+        return {
+            "tier": self.tier,
+            "signs": [{"sign": s.sign, "tier": s.tier, "nts": s.nts} for s in self.signs],
+            "ask": self.ask,
+            "crisis": self.crisis,
+        }
+
+
+def _urgency(tier: str | None) -> int:
+    order = (TIER_CRISIS, *MEDICAL_TIERS)
+    return order.index(tier) if tier in order else len(order)
+
+
+# --------------------------------------------------------------------------- #
+# Text handling
 
 
 def normalise(text: str) -> str:
@@ -132,15 +256,32 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKD", text or "")
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     text = re.sub(r"\bsnachts\b", "s nachts", text)
+    text = re.sub(r"\bsmorgens\b", "s morgens", text)
+    text = re.sub(r"\bsochtends\b", "s ochtends", text)
     text = re.sub(r"[^a-z0-9]+", " ", text)
     text = re.sub(r"\bnie\b", "niet", text)  # Flemish
     return text.strip()
 
 
-def _parts(text: str) -> list[str]:
-    """Split raw text into sentence parts at punctuation, then normalise each."""
-    parts = re.split(r"[;:!?()\[\]\n\r\u2014\u2013]+|[.,](?=\s|$)|\s-\s", text or "")
-    return [p for p in (normalise(part) for part in parts) if p]
+@dataclass(frozen=True)
+class _Part:
+    text: str
+    question: bool
+
+
+_SPLIT = re.compile(r"([;:!?()\[\]\n\r\u2014\u2013]+|[.,](?=\s|$)|\s-\s)")
+
+
+def _parts(raw: str) -> list[_Part]:
+    """Split raw text into clauses at punctuation, normalise each and remember which ended in '?'."""
+    pieces = _SPLIT.split(raw or "")
+    parts: list[_Part] = []
+    for index in range(0, len(pieces), 2):
+        delimiter = pieces[index + 1] if index + 1 < len(pieces) else ""
+        normalised = normalise(pieces[index])
+        if normalised:
+            parts.append(_Part(normalised, "?" in delimiter))
+    return parts
 
 
 def _within_one_edit(word: str, keyword: str) -> bool:
@@ -161,12 +302,10 @@ def _within_one_edit(word: str, keyword: str) -> bool:
             and word[diffs[1]] == keyword[diffs[0]]
         )
     shorter, longer = (word, keyword) if lw < lk else (keyword, word)
-    for i in range(len(longer)):
-        if longer[:i] + longer[i + 1 :] == shorter:
-            return True
-    return False
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
+@lru_cache(maxsize=65536)
 def _keyword_hit(token: str, keyword: str) -> bool:
     if token.startswith(keyword):
         return True
@@ -180,54 +319,188 @@ def _keyword_hit(token: str, keyword: str) -> bool:
     return False
 
 
-def _is_negated(part: str, start: int, lexicon: Lexicon) -> bool:
-    """True when a negation cue stands before position ``start`` in the same clause."""
-    before = part[:start].split()
-    for index in range(len(before) - 1, -1, -1):
-        word = before[index]
-        if word in lexicon.clause_breaks:
+# --------------------------------------------------------------------------- #
+# Negation
+
+
+def _negated_before(words: list[str], wording: _Wording, negation: Negation) -> bool:
+    """A cue shortly before the sign (``words`` are the clause's words before it)."""
+    window = negation.window_before if wording.negation_window is None else wording.negation_window
+    if words and words[-1] in negation.adjacent_cues:
+        return True
+    for distance, index in enumerate(range(len(words) - 1, -1, -1)):
+        word = words[index]
+        if word in negation.clause_breaks or distance >= window:
             return False
-        if word in lexicon.negation_cues:
-            following = before[index + 1] if index + 1 < len(before) else None
-            if following not in lexicon.not_before:
+        if word in negation.cues:
+            following = words[index + 1] if index + 1 < len(words) else None
+            if following not in negation.not_before:
                 return True
     return False
 
 
-def _find_in_part(part: str, sign: _Sign, lexicon: Lexicon) -> bool | None:
-    """True: the sign is mentioned; False: only mentioned negated; None: not mentioned."""
+def _negated_after(words: list[str], negation: Negation) -> bool:
+    """ "koorts heb ik niet": a cue after the sign, after a verb like "heb", at the end of the clause."""
+    for index, word in enumerate(words[: negation.window_after + 1]):
+        if word in negation.clause_breaks:
+            return False
+        if word in negation.cues:
+            between, rest = words[:index], words[index + 1 :]
+            return (
+                any(w in negation.after_verbs for w in between)
+                and not any(w in negation.after_blockers for w in between)
+                and all(w in negation.after_tail for w in rest[:4])
+                and len(rest) <= 4
+            )
+    return False
+
+
+def _negated_inside(matched: str, pattern: re.Pattern[str], negation: Negation) -> bool:
+    """ "mijn been is niet slap": a cue inside the match that the pattern does not need."""
+    words = matched.split(" ")
+    for index, word in enumerate(words):
+        if word in negation.cues and not any(w in negation.clause_breaks for w in words[index + 1 :]):
+            if pattern.fullmatch(" ".join(words[:index] + words[index + 1 :])):
+                return True
+    return False
+
+
+def _is_negated(part: str, start: int, end: int, wording: _Wording, negation: Negation) -> bool:
+    before = part[:start].split()
+    after = part[end:].split()
+    return _negated_before(before, wording, negation) or _negated_after(after, negation)
+
+
+# --------------------------------------------------------------------------- #
+# Finding wordings
+
+
+def _find(part: str, wording: _Wording, negation: Negation) -> bool | None:
+    """True: mentioned; False: only mentioned negated; None: not mentioned."""
     negated = False
-    for pattern in sign.patterns:
+    for pattern in wording.patterns:
         for match in pattern.finditer(part):
-            if not _is_negated(part, match.start(), lexicon):
-                return True
-            negated = True
-    position = 0
-    for token in part.split(" "):
-        start = part.index(token, position)
-        position = start + len(token)
-        if any(_keyword_hit(token, keyword) for keyword in sign.keywords):
-            if not _is_negated(part, start, lexicon):
-                return True
-            negated = True
+            if _negated_inside(match.group(0), pattern, negation) or _is_negated(
+                part, match.start(), match.end(), wording, negation
+            ):
+                negated = True
+                continue
+            return True
+    if wording.keywords:
+        position = 0
+        for token in part.split(" "):
+            start = part.index(token, position)
+            position = start + len(token)
+            if any(token.startswith(word) for word in wording.exclude):
+                continue
+            if any(_keyword_hit(token, keyword) for keyword in wording.keywords):
+                if not _is_negated(part, start, position, wording, negation):
+                    return True
+                negated = True
     return False if negated else None
 
 
-def detect(text: str, lexicon: Lexicon | None = None) -> AlarmMatch | None:
-    """Return the most urgent alarm sign mentioned (and not negated) in ``text``, or None."""
-    lexicon = lexicon or load_lexicon()
-    parts = _parts(text)
-    for sign in lexicon.signs:
-        if any(_find_in_part(part, sign, lexicon) for part in parts):
-            return AlarmMatch(tier=sign.tier, sign=sign.sign, response=sign.response)
-    return None
+def _asks_about(part: _Part, questions: Questions) -> bool:
+    """A general question about a sign ("Is een scheurtje gevaarlijk?"), not a report of one."""
+    if not part.question:
+        return False
+    words = part.text.split(" ")
+    return words[0] in questions.starts and not any(w in questions.personal for w in words)
 
 
-def mentions_negated_sign(text: str, lexicon: Lexicon | None = None) -> bool:
-    """True when ``text`` names an alarm sign only to deny it ("geen koorts", "nooit kanker gehad")."""
+def _ages(text: str, lexicon: Lexicon) -> list[int]:
+    return [int(m.group("age")) for pattern in lexicon.ages for m in pattern.finditer(text)]
+
+
+def _qualifier_holds(name: str, parts: list[_Part], ages: list[int], lexicon: Lexicon) -> bool:
+    qualifier = lexicon.qualifiers[name]
+    low = qualifier.min_age if qualifier.min_age is not None else 0
+    high = qualifier.max_age if qualifier.max_age is not None else 200
+    if (qualifier.min_age is not None or qualifier.max_age is not None) and any(
+        low <= age <= high and age >= 10 for age in ages
+    ):
+        return True
+    return any(_find(part.text, qualifier.wording, lexicon.negation) for part in parts)
+
+
+def assess(raw_text: str, lexicon: Lexicon | None = None) -> Assessment:
+    """Find every alarm sign and crisis wording in a message and the tier it gets there.
+
+    Reads at most the first :data:`MAX_CHARACTERS` characters of ``raw_text`` (the original text, before
+    any cutting for the classifiers).
+    """
     lexicon = lexicon or load_lexicon()
-    parts = _parts(text)
-    return any(_find_in_part(part, sign, lexicon) is False for sign in lexicon.signs for part in parts)
+    parts = _parts((raw_text or "")[:MAX_CHARACTERS])
+    reported = [part for part in parts if not _asks_about(part, lexicon.questions)]
+    joined = " . ".join(part.text for part in parts)
+    ages = _ages(joined, lexicon)
+
+    found: dict[str, SignFound] = {}
+    asks: list[tuple[str, str]] = []
+    negated: list[str] = []
+    for entry in lexicon.entries:
+        results = [_find(part.text, entry.wording, lexicon.negation) for part in reported]
+        if not any(results):
+            if False in results:
+                negated.append(entry.sign)
+            continue
+        tier, nts = entry.tier, entry.nts
+        if entry.context:
+            for choice in entry.context:
+                if choice.when == OTHERWISE or _qualifier_holds(choice.when, parts, ages, lexicon):
+                    tier, nts = choice.tier, choice.nts
+                    break
+        if tier == TIER_NONE or tier is None:
+            continue
+        if tier == TIER_ASK:
+            urgent = min((c.tier for c in entry.context if c.tier in MEDICAL_TIERS), key=_urgency)
+            asks.append((entry.sign, urgent))
+            continue
+        known = found.get(entry.sign)
+        if known is None or _urgency(tier) < _urgency(known.tier):
+            found[entry.sign] = SignFound(entry.sign, tier, nts)
+
+    signs = tuple(sorted(found.values(), key=lambda s: (_urgency(s.tier), s.nts)))
+    medical = [s for s in signs if s.tier in MEDICAL_TIERS]
+    tier = medical[0].tier if medical else None
+    ask, ask_tier = None, None
+    if tier is None and asks:
+        ask, ask_tier = min(asks, key=lambda a: _urgency(a[1]))
+    # A sign whose tier depends on context and was asked about is not "negated" either.
+    asked = {a for a, _ in asks}
+    return Assessment(
+        tier=tier,
+        signs=signs,
+        ask=ask,
+        ask_tier=ask_tier,
+        crisis=TIER_CRISIS in {s.tier for s in signs},
+        negated=tuple(s for s in dict.fromkeys(negated) if s not in found and s not in asked),
+    )
+
+
+def tier_table(lexicon_file: Path = LEXICON_PATH) -> list[dict[str, str]]:
+    """The rows of the tier table (sign, what, tier, NTS category, source), as the README shows them."""
+    data = load_data_file(lexicon_file, LexiconFile)
+    rows = []
+    for entry in data.signs:
+        if entry.tier is not None:
+            tier = entry.tier
+        else:
+            tier = "; ".join(
+                f"{choice.tier} ({choice.nts})" + ("" if choice.when == OTHERWISE else f" if {choice.when}")
+                for choice in entry.context
+            )
+        rows.append({"sign": entry.sign, "what": entry.what, "tier": tier, "nts": entry.nts, "source": entry.source})
+    return rows
+
+
+def _compile(wording: Wording, negation_window: int | None = None) -> _Wording:
+    return _Wording(
+        keywords=wording.keywords,
+        patterns=tuple(re.compile(pattern) for pattern in wording.patterns),
+        exclude=wording.exclude,
+        negation_window=negation_window,
+    )
 
 
 @lru_cache(maxsize=4)
@@ -238,21 +511,18 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         DataFileError: The file is missing or invalid (the message names the file and the field).
     """
     data = load_data_file(path, LexiconFile)
-    signs = [
-        _Sign(
-            tier_name,
-            sign_id,
-            tier.response,
-            wording.keywords,
-            tuple(re.compile(pattern) for pattern in wording.patterns),
-        )
-        for tier_name in TIER_ORDER
-        for tier in [data.tiers[tier_name]]
-        for sign_id, wording in tier.signs.items()
-    ]
+    entries = tuple(
+        _Entry(entry.sign, entry.tier, entry.nts, entry.context, _compile(entry, entry.negation_window))
+        for entry in data.signs
+    )
+    qualifiers = {
+        name: _Qualifier(_compile(qualifier), qualifier.min_age, qualifier.max_age)
+        for name, qualifier in data.qualifiers.items()
+    }
     return Lexicon(
-        signs=tuple(signs),
-        negation_cues=frozenset(data.negation.cues),
-        not_before=frozenset(data.negation.not_before),
-        clause_breaks=frozenset(data.negation.clause_breaks),
+        entries=entries,
+        qualifiers=qualifiers,
+        ages=tuple(re.compile(pattern) for pattern in data.ages),
+        negation=data.negation,
+        questions=data.questions,
     )

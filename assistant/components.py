@@ -6,8 +6,8 @@
   FAQ answer deterministically (rasa#5576), sends FAQ answers whose own ResponseSelector confidence is
   low to the fallback (Rasa has no threshold for that, rasa#9751), and sends text without any letters
   (empty, emoji only) to the fallback.
-- ``SafetyNet`` (last) forces the red-flag or crisis intent when the lexicon in ``alarm_signs.yml``
-  finds a non-negated alarm sign, whatever the classifiers said.
+- ``SafetyNet`` (last) puts the alarm signs that the lexicon in ``alarm_signs.yml`` finds into the parse
+  data (``alarm``: tier, signs, ask, crisis) and forces the safety intent, whatever the classifiers said.
 """
 
 from __future__ import annotations
@@ -30,8 +30,16 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from assistant.alarm_signs import detect, load_lexicon, mentions_negated_sign
-from common.safety import SAFETY_INTENTS, TIER_INTENTS
+from assistant.alarm_signs import MAX_CHARACTERS, Assessment, assess, load_lexicon, normalise
+from common.safety import (
+    ALARM_PARSE_KEY,
+    CRISIS,
+    MEDICAL_TIERS,
+    RED_FLAG_EMERGENCY,
+    RED_FLAG_INTENTS,
+    SAFETY_INTENTS,
+    TIER_INTENTS,
+)
 
 FALLBACK_INTENT = "nlu_fallback"
 RESPONSE_SELECTOR = "response_selector"
@@ -161,12 +169,22 @@ class TopicGate(_ConfiguredComponent):
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class SafetyNet(GraphComponent):
-    """Forces the red-flag or crisis intent when a non-negated alarm sign is mentioned.
+    """Puts the alarm signs of a message into its parse data (``alarm``) and forces the safety intent.
 
-    Runs last in the NLU pipeline so it overrides every classifier and the fallback. When the
-    classifiers already chose a more urgent safety intent than the lexicon found, that one stays.
-    When the classifiers chose a safety intent only because of a sign the user denied ("geen koorts,
-    gewoon pijn na het tillen"), the best non-safety intent is used instead.
+    Runs last in the NLU pipeline so it overrides every classifier and the fallback. It reads the original
+    text (at most ``assistant.alarm_signs.MAX_CHARACTERS`` characters of it) and sets, with
+    ``add_to_output``::
+
+        alarm = {"tier": "emergency" | "today" | "soon" | None,
+                 "signs": [{"sign": ..., "tier": ..., "nts": "U1".."U5"}, ...],
+                 "ask": <sign> | None, "crisis": bool}
+
+    The intent becomes the red-flag intent of ``alarm.tier``; else ``crisis`` when ``alarm.crisis``; else,
+    when only ``ask`` is set, the red-flag intent of the more urgent tier that sign could have (so anything
+    that ignores ``ask`` still gives the safe answer). The net never lowers a more urgent alarm the
+    classifier found (``alarm.tier`` then says the classifier's tier, and no question is asked): it only
+    undoes a classifier alarm that rests on a sign the user denied ("geen koorts hoor, gewoon spit"), never
+    an emergency or crisis one, and never when the denial is followed by "maar ..." (another complaint).
     """
 
     @classmethod
@@ -181,10 +199,6 @@ class SafetyNet(GraphComponent):
         return cls()
 
     @staticmethod
-    def _urgency(intent: str | None) -> int:
-        return SAFETY_INTENTS.index(intent) if intent in SAFETY_INTENTS else len(SAFETY_INTENTS)
-
-    @staticmethod
     def _demote(message: Message) -> None:
         """Replace a safety intent by the best non-safety intent of the ranking (or the fallback)."""
         ranking = message.get(INTENT_RANKING_KEY) or []
@@ -194,23 +208,58 @@ class SafetyNet(GraphComponent):
         else:
             _force_intent(message, FALLBACK_INTENT, 0.0)
 
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            text = message.get(ORIGINAL_TEXT) or message.get(TEXT) or ""
-            match = detect(text)
-            if match is None:
-                current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-                if current in SAFETY_INTENTS and mentions_negated_sign(text):
+    @staticmethod
+    def _only_a_denial(text: str, found: Assessment) -> bool:
+        """The message denies a sign and brings up nothing else that could be one ("geen koorts, maar ...")."""
+        return bool(found.negated) and not _CONTRAST.search(normalise(text[:MAX_CHARACTERS]))
+
+    def alarm(self, message: Message) -> dict[str, Any]:
+        """Assess the message, force its intent and return the ``alarm`` parse data."""
+        text = message.get(ORIGINAL_TEXT) or message.get(TEXT) or ""
+        found = assess(text)
+        current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        classifier_tier = _INTENT_TIERS.get(current) if current in RED_FLAG_INTENTS else None
+        tier, ask, crisis = found.tier, found.ask, found.crisis or current == CRISIS
+
+        if found.tier is None and not found.crisis and found.ask is None:
+            if current in SAFETY_INTENTS and current not in (CRISIS, RED_FLAG_EMERGENCY):
+                if self._only_a_denial(text, found):
                     # The classifier reacted to an alarm word that the user denied ("geen koorts").
                     self._demote(message)
-                continue
-            forced = TIER_INTENTS[match.tier]
-            current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            if current is not None and self._urgency(current) < self._urgency(forced):
-                forced = current
+                    return _alarm(None, found, None, False)
+        provisional = tier or found.ask_tier
+        if classifier_tier is not None and _urgency(classifier_tier) < _urgency(provisional):
+            tier, ask = classifier_tier, None  # never lower the classifier's more urgent alarm
+        if tier is not None:
+            forced = TIER_INTENTS[tier]
+        elif crisis:
+            forced = CRISIS
+        elif ask is not None and found.ask_tier is not None:
+            forced = TIER_INTENTS[found.ask_tier]
+        else:
+            forced = None
+        if forced is not None and forced != current:
             _force_intent(message, forced, 1.0)
-            message.set("safety_net", {"tier": match.tier, "sign": match.sign})
+        return _alarm(tier, found, ask, crisis)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            message.set(ALARM_PARSE_KEY, self.alarm(message), add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
+
+
+_CONTRAST = re.compile(r"\b(maar|wel|echter|alleen|behalve|daarentegen)\b")
+_INTENT_TIERS = {intent: tier for tier, intent in TIER_INTENTS.items()}
+
+
+def _urgency(tier: str | None) -> int:
+    return MEDICAL_TIERS.index(tier) if tier in MEDICAL_TIERS else len(MEDICAL_TIERS)
+
+
+def _alarm(tier: str | None, found: Assessment, ask: str | None, crisis: bool) -> dict[str, Any]:
+    alarm = found.as_parse_data()
+    alarm.update({"tier": tier, "ask": ask, "crisis": crisis})
+    return alarm

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Final
 
-# Urgency tiers of assistant/alarm_signs.yml, most urgent first: the first tier with a sign in a message wins.
+# Urgency tiers of assistant/alarm_signs.yml, most urgent first: the most urgent tier of a message's signs wins.
 TIER_CRISIS: Final = "crisis"
 TIER_EMERGENCY: Final = "emergency"
 TIER_TODAY: Final = "today"
@@ -32,6 +32,38 @@ TIER_INTENTS: Final = {
     TIER_SOON: RED_FLAG_SOON,
 }
 SAFETY_INTENTS: Final = tuple(TIER_INTENTS.values())
+# The medical tiers (the "tier" of the parse data's "alarm"), most urgent first.
+MEDICAL_TIERS: Final = (TIER_EMERGENCY, TIER_TODAY, TIER_SOON)
+
+# The alarm signs of assistant/alarm_signs.yml (NHG-Standaard M54, KNGF-richtlijn 2021) and crisis: the ids of
+# the parse data's "alarm" ("signs", "ask") and of the follow-up questions (utter_red_flag_ask_<sign>).
+ALARM_SIGNS: Final = (
+    "cauda_equina",
+    "progressive_weakness",
+    "fever",
+    "trauma",
+    "cancer",
+    "weight_loss",
+    "night_pain",
+    "sudden_severe",
+    "chest_breathing",
+    "steroids_osteoporosis",
+    "immunosuppression",
+    "iv_drug_use",
+    "inflammatory",
+    "age_onset",
+    "both_legs",
+    "night_sweats",
+    "sexual_dysfunction",
+    "crisis",
+)
+# The urgency categories of the Nederlandse Triage Standaard (NHG-TriageWijzer): U1 levensbedreigend (direct),
+# U2 spoed (binnen 1 uur), U3 dringend (binnen enkele uren), U4 niet dringend (binnen 24 uur), U5 advies.
+NTS_CATEGORIES: Final = ("U1", "U2", "U3", "U4", "U5")
+# The key SafetyNet puts into every parsed message (tier, signs, ask, crisis).
+ALARM_PARSE_KEY: Final = "alarm"
+# A follow-up question for a sign whose tier the message does not settle: utter_red_flag_ask_<sign>.
+ASK_RESPONSE_PREFIX: Final = "utter_red_flag_ask_"
 # Intents after which no exercises or products are offered for the rest of the session (not crisis:
 # its answer is a helpline, not a medical alarm sign).
 RED_FLAG_INTENTS: Final = (RED_FLAG_EMERGENCY, RED_FLAG_TODAY, RED_FLAG_SOON)

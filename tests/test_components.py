@@ -124,3 +124,100 @@ def test_safety_net_keeps_a_classifier_alarm_without_any_denial():
     message = _message("mijn rug voelt heel raar en ik ben bang", intent="red_flag_emergency", confidence=0.9)
     SafetyNet().process([message])
     assert message.get("intent")["name"] == "red_flag_emergency"
+
+
+def _net(text, intent="faq", confidence=0.9, ranking=None):
+    message = _message(text, intent=intent, confidence=confidence)
+    if ranking is not None:
+        message.set("intent_ranking", [{"name": n, "confidence": c} for n, c in ranking], add_to_output=True)
+    SafetyNet().process([message])
+    return message
+
+
+@pytest.mark.parametrize(
+    "text, intent, alarm",
+    [
+        pytest.param(
+            "ik kan mijn plas niet ophouden",
+            "red_flag_emergency",
+            {"tier": "emergency", "signs": [{"sign": "cauda_equina", "tier": "emergency", "nts": "U2"}]},
+            id="emergency",
+        ),
+        pytest.param(
+            "ik ben wanhopig, ik kan mijn plas niet ophouden",
+            "red_flag_emergency",
+            {
+                "tier": "emergency",
+                "signs": [
+                    {"sign": "crisis", "tier": "crisis", "nts": "U2"},
+                    {"sign": "cauda_equina", "tier": "emergency", "nts": "U2"},
+                ],
+                "crisis": True,
+            },
+            id="crisis-and-medical-sign-both",
+        ),
+        pytest.param(
+            "ik zie het niet meer zitten",
+            "crisis",
+            {"signs": [{"sign": "crisis", "tier": "crisis", "nts": "U2"}], "crisis": True},
+            id="crisis-only",
+        ),
+        pytest.param("ik ben van de trap gevallen", "red_flag_today", {"ask": "trauma"}, id="ask-fall-forces-today"),
+        pytest.param(
+            "plotseling hevige rugpijn",
+            "red_flag_emergency",
+            {"ask": "sudden_severe"},
+            id="ask-sudden-forces-emergency",
+        ),
+        pytest.param("ik ben 6 kilo afgevallen", "red_flag_soon", {"ask": "weight_loss"}, id="ask-weight-forces-soon"),
+        pytest.param(
+            "mijn moeder van 82 is gevallen",
+            "red_flag_today",
+            {"tier": "today", "signs": [{"sign": "trauma", "tier": "today", "nts": "U3"}]},
+            id="fall-at-82-settled",
+        ),
+        pytest.param("hoe lang duurt rugpijn", "faq", {}, id="nothing"),
+    ],
+)
+def test_safety_net_puts_the_alarm_into_the_parse_data_and_forces_its_intent(text, intent, alarm):
+    message = _net(text)
+    expected = {"tier": None, "signs": [], "ask": None, "crisis": False} | alarm
+    assert message.get("alarm") == expected
+    assert message.get("intent")["name"] == intent
+    assert "alarm" in message.as_dict(only_output_properties=True)
+
+
+def test_safety_net_never_lowers_an_emergency_the_classifier_found():
+    message = _net("ik ben van de trap gevallen en voel mijn benen bijna niet", intent="red_flag_emergency")
+    assert message.get("intent")["name"] == "red_flag_emergency"
+    assert message.get("alarm")["tier"] == "emergency" and message.get("alarm")["ask"] is None
+
+
+def test_a_denied_sign_does_not_cancel_a_classifier_alarm_on_another_complaint():
+    message = _net(
+        "geen koorts, maar ik voel me heel raar in mijn onderlijf",
+        intent="red_flag_today",
+        ranking=[("red_flag_today", 0.8), ("faq", 0.2)],
+    )
+    assert message.get("intent")["name"] == "red_flag_today"
+    assert message.get("alarm")["tier"] == "today"
+
+
+def test_a_denied_sign_never_cancels_an_emergency_classifier_alarm():
+    message = _net(
+        "geen koorts hoor, het is gewoon heel erg", intent="red_flag_emergency", ranking=[("red_flag_emergency", 0.9)]
+    )
+    assert message.get("intent")["name"] == "red_flag_emergency"
+    assert message.get("alarm")["tier"] == "emergency"
+
+
+def test_a_classifier_crisis_is_kept_and_reported():
+    message = _net("het heeft allemaal geen zin", intent="crisis", confidence=0.8)
+    assert message.get("intent")["name"] == "crisis"
+    assert message.get("alarm")["crisis"] is True and message.get("alarm")["tier"] is None
+
+
+def test_a_question_about_a_sign_is_not_an_alarm():
+    message = _net("Wat is het caudasyndroom?", intent="faq")
+    assert message.get("intent")["name"] == "faq"
+    assert message.get("alarm") == {"tier": None, "signs": [], "ask": None, "crisis": False}

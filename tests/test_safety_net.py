@@ -1,123 +1,232 @@
-"""The deterministic safety net: alarm signs by tier, negations, near misses, typos."""
+"""The deterministic safety net: alarm signs and their tiers, negations, near misses, questions, typos.
 
+One table: every example of issue 10 plus our own sentences, each with what a GP or physiotherapist expects:
+the tier the assistant answers with (None: no medical alarm), the sign that sets it, the follow-up question
+(``ask``) when the message lacks the fact that sets the tier, and whether crisis help is needed.
+"""
+
+import time
 from pathlib import Path
 
 import pytest
 import yaml
 
-from assistant.alarm_signs import LEXICON_PATH, detect, load_lexicon, normalise
+from assistant.alarm_signs import LEXICON_PATH, MAX_CHARACTERS, assess, load_lexicon, normalise, tier_table
 from common import safety
 from common.data_files import DataFileError
 
 ROOT = Path(__file__).resolve().parent.parent
 
-POSITIVE = [
-    # emergency: 112
-    ("ik kan mijn plas niet meer ophouden", "emergency"),
-    ("sinds gisteren kan ik mijn urine niet ophouden en mijn rug doet zeer", "emergency"),
-    ("ik ben incontinent sinds mijn rug op slot zit", "emergency"),
-    ("ik verlies ontlasting zonder het te merken", "emergency"),
-    ("het voelt gevoelloos tussen mijn benen", "emergency"),
-    ("ik voel niks meer in mijn kruis", "emergency"),
-    ("rijbroekgevoel, alsof alles doof is", "emergency"),
-    ("mijn been wordt steeds slapper", "emergency"),
-    ("mijn voet sleept en ik kan mijn tenen niet meer optillen", "emergency"),
-    ("plotseling een scheurende pijn in mijn rug", "emergency"),
-    ("ik heb pijn op de borst en mijn rug doet ook pijn", "emergency"),
-    ("ik ben erg benauwd en heb rugpijn", "emergency"),
-    ("rugpijn en kortademig", "emergency"),
-    ("ik heb een auto-ongeluk gehad en nu rugpijn", "emergency"),
-    ("ik ben van de steiger gevallen", "emergency"),
-    ("ik ben van de ladder gevallen", "today"),
-    # today: huisarts or huisartsenpost
-    ("ik heb koorts en rugpijn", "today"),
-    ("ik heb koorst en pijn onderin mijn rug", "today"),
-    ("koortsig en pijn in de onderrug", "today"),
-    ("38,5 graden en rugpijn", "today"),
-    ("ik ben gevallen op mijn rug", "today"),
-    ("na een val op het ijs heb ik rugpijn", "today"),
-    ("de pijn houdt me 's nachts wakker", "today"),
-    ("ook in rust heb ik pijn, het stopt nooit", "today"),
-    ("snachts lig ik wakker van de pijn", "today"),
-    # soon: huisarts within days
-    ("ik ben 5 kilo afgevallen zonder dat ik lijn", "soon"),
-    ("ik heb vroeger borstkanker gehad", "soon"),
-    ("ik ben behandeld voor prostaatkanker en nu rugpijn", "soon"),
-    ("er zijn uitzaaiingen gevonden vorig jaar", "soon"),
-    # crisis
-    ("ik zie het niet meer zitten", "crisis"),
-    ("ik wil er een eind aan maken", "crisis"),
-    ("door die pijn wil ik niet meer leven", "crisis"),
-    ("ik denk aan zelfmoord", "crisis"),
-    ("ik denk aan zelmoord", "crisis"),
-    # a negated sign next to a real one: the real one counts
-    ("geen koorts maar wel verlies van urine", "emergency"),
-    ("ik weet niet of ik koorts heb", "today"),
-    # more urgent tier wins
-    ("ik heb koorts en kan mijn plas niet ophouden", "emergency"),
+# (message, tier, sign that must be among the signs found (or None), ask, crisis)
+CASES = [
+    # --- issue 10, "missed"
+    ("Ik kan mijn plas niet goed ophouden", "emergency", "cauda_equina", None, False),
+    ("Ik voel niks als ik me afveeg", "emergency", "cauda_equina", None, False),
+    ("mijn tenen slepen", "emergency", "progressive_weakness", None, False),
+    ("Ik krijg geen adem", "emergency", "chest_breathing", None, False),
+    ("Ik heb gisteren een werkongeval gehad", "today", "trauma", None, False),
+    ("ik heb 38,5", "today", "fever", None, False),
+    ("ik kan niet meer lopen mijn been is slap", "emergency", "progressive_weakness", None, False),
+    ("Zonder dieet ben ik 8 kilo afgevallen", "soon", "weight_loss", None, False),
+    ("Ik slik al jaren prednison", "soon", "steroids_osteoporosis", None, False),
+    ("ik viel van mijn fiets op mijn rug", None, None, "trauma", False),
+    ("gisteren viel ik hard op mijn stuit", None, None, "trauma", False),
+    ("ik ben van de trap gevallen", None, None, "trauma", False),
+    # --- issue 10, "false 112" and other false alarms
+    ("Ik kreeg ineens hevige rugpijn toen ik bukte", None, None, None, False),
+    ("Is een scheurtje in de tussenwervelschijf gevaarlijk?", None, None, None, False),
+    ("Welke oefeningen helpen tegen zwakke benen?", None, None, None, False),
+    ("Ik ben benauwd dat het iets ergs is", None, None, None, False),
+    ("Ik heb een koortslip", None, None, None, False),
+    ("ik heb hooikoorts en rugpijn", None, None, None, False),
+    ("koorts heb ik niet", None, None, None, False),
+    ("in veel gevallen helpt bewegen toch?", None, None, None, False),
+    ("Hoe val ik af om mijn rug te ontlasten?", None, None, None, False),
+    ("ik slaap niet meer door de pijn", "soon", "night_pain", None, False),  # night pain, not a crisis
+    ("ik word gek van de pijn", None, None, None, False),
+    ("Wat is het caudasyndroom?", None, None, None, False),
+    ("Wanneer moet ik me zorgen maken?", None, None, None, False),
+    ("ik kan niet meer", None, None, None, False),
+    # --- issue 10, crisis
+    (
+        "als dit nooit meer overgaat hoeft het voor mij niet meer, ik heb al afscheidsbrieven geschreven voor "
+        "mijn kinderen",
+        None,
+        "crisis",
+        None,
+        True,
+    ),
+    ("Ik ben wanhopig, ik kan mijn plas niet ophouden", "emergency", "cauda_equina", None, True),
+    ("geen koorts, maar mijn been wordt steeds slapper", "emergency", "progressive_weakness", None, False),
+    # --- emergency (112 or huisarts/huisartsenpost now)
+    ("sinds gisteren kan ik mijn urine niet ophouden en mijn rug doet zeer", "emergency", "cauda_equina", None, False),
+    ("ik kan mijn plas nie ophouden", "emergency", "cauda_equina", None, False),  # Flemish
+    ("ik heb het gevoel dat ik niet meer kan plassen", "emergency", "cauda_equina", None, False),
+    ("ik ben incontinent sinds mijn rug op slot zit", "emergency", "cauda_equina", None, False),
+    ("het voelt doof tussen mijn benen", "emergency", "cauda_equina", None, False),
+    ("rijbroekgevoel, alsof alles doof is", "emergency", "cauda_equina", None, False),
+    ("mijn been wordt steeds zwakker", "emergency", "progressive_weakness", None, False),
+    ("mijn benen willen niet meer mee", "emergency", "progressive_weakness", None, False),
+    ("ik kan mijn voet niet meer optillen", "emergency", "progressive_weakness", None, False),
+    ("sinds mijn rugpijn lukt een erectie niet meer", "emergency", "sexual_dysfunction", None, False),
+    ("ik heb pijn op de borst en mijn rug doet ook pijn", "emergency", "chest_breathing", None, False),
+    ("ik word benauwd als ik trap loop en mijn rug doet zeer", "emergency", "chest_breathing", None, False),
+    ("rugpijn en kortademig", "emergency", "chest_breathing", None, False),
+    ("plotseling scheurende pijn in mijn rug en buik", "emergency", "sudden_severe", None, False),
+    ("ineens hevige rugpijn, ik ben bezweet en duizelig", "emergency", "sudden_severe", None, False),
+    ("plotseling hevige rugpijn", None, None, "sudden_severe", False),
+    ("ik had een ongeluk met de auto", "emergency", "trauma", None, False),
+    ("ik ben van de steiger gevallen", "emergency", "trauma", None, False),
+    # --- today (huisarts or huisartsenpost today)
+    ("ik heb koorst en pijn onderin mijn rug", "today", "fever", None, False),  # typo
+    ("koortsig en pijn in de onderrug", "today", "fever", None, False),
+    ("ik heb 39 graden", "today", "fever", None, False),
+    ("ik weet niet of ik koorts heb", "today", "fever", None, False),
+    ("ik had een fietsongeval vorige week", "today", "trauma", None, False),
+    ("mijn moeder is gisteren van de trap gevallen, ze is 78", "today", "trauma", None, False),
+    ("mijn vader van 70 is op het ijs gevallen", "today", "trauma", None, False),
+    ("ik heb osteoporose en ben uitgegleden in de badkamer", "today", "trauma", None, False),
+    ("ik heb borstkanker en nu rugpijn", "today", "cancer", None, False),
+    ("ik krijg chemo en mijn rug doet zeer", "today", "cancer", None, False),
+    ("er zijn uitzaaiingen gevonden", "today", "cancer", None, False),
+    ("de pijn straalt uit naar beide benen", "today", "both_legs", None, False),
+    ("ik heb tintelingen in allebei mijn benen", "today", "both_legs", None, False),
+    ("ik spuit heroine en heb nu erge rugpijn", "today", "iv_drug_use", None, False),
+    # --- soon (huisarts within a few days)
+    ("ik ben 34 en gisteren van de trap gevallen", "soon", "trauma", None, False),  # young, and says so
+    ("ik heb vroeger borstkanker gehad", "soon", "cancer", None, False),
+    ("ik heb 10 jaar geleden kanker gehad", "soon", "cancer", None, False),
+    ("ik ben 6 kilo afgevallen zonder reden", "soon", "weight_loss", None, False),
+    ("de pijn houdt me 's nachts wakker", "soon", "night_pain", None, False),
+    ("ik heb ook in rust pijn", "soon", "night_pain", None, False),
+    ("sinds ik prednison slik heb ik rugpijn", "soon", "steroids_osteoporosis", None, False),
+    ("ik heb een donornier en slik afweerremmers", "soon", "immunosuppression", None, False),
+    ("ik ben 's ochtends meer dan een uur stijf", "soon", "inflammatory", None, False),
+    ("ik zweet 's nachts mijn bed nat en voel me ziek", "soon", "night_sweats", None, False),
+    ("ik ben 55 en heb voor het eerst rugpijn", "soon", "age_onset", None, False),
+    ("ik ben 16 en heb voor het eerst rugpijn", "soon", "age_onset", None, False),
+    # --- ask: the message lacks the fact that sets the tier
+    ("ik ben gestruikeld", None, None, "trauma", False),
+    ("ik ben 6 kilo afgevallen", None, None, "weight_loss", False),
+    ("ik heb kanker gehad of zo, weet ik veel", "soon", "cancer", None, False),
+    ("ik had kanker", "soon", "cancer", None, False),
+    ("mijn tante had kanker", None, None, None, False),  # family history: not an alarm sign
+    ("ik ben bang dat het kanker is", None, None, None, False),  # a worry, not a history
+    ("mijn moeder heeft kanker en nu ook rugpijn", "today", "cancer", None, False),
+    # --- crisis
+    ("ik zie het niet meer zitten", None, "crisis", None, True),
+    ("ik wil er een eind aan maken", None, "crisis", None, True),
+    ("door die pijn wil ik niet meer leven", None, "crisis", None, True),
+    ("ik denk aan zelmoord", None, "crisis", None, True),  # typo
+    ("ik denk aan zelfmoord, en ik heb koorts", "today", "fever", None, True),
+    # --- the more urgent sign wins, a settled tier needs no question
+    ("ik heb koorts en kan mijn plas niet ophouden", "emergency", "cauda_equina", None, False),
+    ("geen koorts maar wel verlies van urine", "emergency", "cauda_equina", None, False),
+    ("ik ben gevallen en heb nu koorts", "today", "fever", None, False),
+    # --- denied signs
+    ("ik heb geen koorts", None, None, None, False),
+    ("geen koorts hoor, gewoon pijn na het tillen van een kast", None, None, None, False),
+    ("ik ben niet gevallen en heb geen koorts", None, None, None, False),
+    ("ik heb nooit kanker gehad", None, None, None, False),
+    ("kanker heb ik gelukkig nooit gehad", None, None, None, False),
+    ("zonder koorts, alleen een stijve rug", None, None, None, False),
+    ("geen problemen met plassen of ontlasting", None, None, None, False),
+    ("nee ik heb geen gevoelloosheid in mijn kruis", None, None, None, False),
+    ("mijn been is niet slap", None, None, None, False),
+    ("koorts had ik niet, wel rugpijn", None, None, None, False),
+    ("ik heb geen zelfmoordgedachten", None, None, None, False),
+    # --- near misses: ordinary back pain, diets, words that look like signs
+    ("mijn rug is stijf na het tillen", None, None, None, False),
+    ("ik heb per ongeluk iets zwaars verkeerd getild", None, None, None, False),
+    ("ik ben in slaap gevallen op de bank en nu heb ik rugpijn", None, None, None, False),
+    ("in de meeste gevallen gaat rugpijn vanzelf over", None, None, None, False),
+    ("ik ben 6 kilo afgevallen door mijn dieet", None, None, None, False),
+    ("ik wil afvallen, helpt dat tegen rugpijn?", None, None, None, False),
+    ("ik heb een zit-sta bureau met verhoging", None, None, None, False),
+    ("mijn benen slapen soms als ik lang zit", None, None, None, False),
+    ("ongelukkig genoeg heb ik weer rugpijn", None, None, None, False),
+    ("ik ben benauwd voor een hernia", None, None, None, False),  # Flemish: afraid
+    ("ik zweet bij het sporten", None, None, None, False),
+    ("ik ben 35 en heb voor het eerst rugpijn", None, None, None, False),
+    ("kan koorts door een hernia komen?", None, None, None, False),
+    ("wat betekent zadelanesthesie?", None, None, None, False),
+    ("ik kan niet meer zitten van de pijn", None, None, None, False),
+    ("hoe lang duurt rugpijn", None, None, None, False),
+    ("ik heb last van stress en mijn rug speelt op", None, None, None, False),
+    ("", None, None, None, False),
+    ("😀👍", None, None, None, False),
 ]
 
-NEGATED = [
-    "ik heb geen koorts",
-    "geen koorts hoor, gewoon pijn na het tillen van een kast",
-    "nee, niks van dat",
-    "ik ben niet gevallen en heb geen koorts",
-    "ik heb nooit kanker gehad",
-    "zonder koorts, alleen een stijve rug",
-    "geen problemen met plassen of ontlasting",
-    "nee ik heb geen gevoelloosheid in mijn kruis",
-]
 
-NEAR_MISSES = [
-    "mijn rug is stijf na het tillen",
-    "ik heb per ongeluk iets zwaars verkeerd getild",
-    "ik ben in slaap gevallen op de bank en nu heb ik rugpijn",
-    "hoe lang duurt rugpijn",
-    "welke oefeningen kan ik doen",
-    "ik heb een zit-sta bureau met verhoging",
-    "mijn benen slapen soms als ik lang zit",
-    "ik wil afvallen, helpt dat tegen rugpijn?",
-    "mijn onderrug doet pijn na het sporten",
-    "ik zit de hele dag achter de computer en mijn rug is moe",
-    "helpt een rugbrace bij het tillen?",
-    "wat is een hernia",
-    "ik heb last van stress en mijn rug speelt op",
-    "ongelukkig genoeg heb ik weer rugpijn",
-    "",
-    "😀👍",
-]
+@pytest.mark.parametrize("text, tier, sign, ask, crisis", CASES)
+def test_the_message_gets_the_tier_a_clinician_expects(text, tier, sign, ask, crisis):
+    found = assess(text)
+    assert found.tier == tier, f"{text!r}: {found}"
+    if sign is not None:
+        assert sign in {s.sign for s in found.signs}, f"{text!r}: {found}"
+    elif tier is None and not crisis:
+        assert found.signs == (), f"{text!r}: {found}"
+    assert found.ask == ask, f"{text!r}: {found}"
+    assert found.crisis is crisis, f"{text!r}: {found}"
 
 
-@pytest.mark.parametrize("text, tier", POSITIVE)
-def test_alarm_sign_is_found_with_its_tier(text, tier):
-    match = detect(text)
-    assert match is not None, f"missed alarm sign in {text!r}"
-    assert match.tier == tier
+@pytest.mark.parametrize(
+    "text, ask_tier",
+    [
+        ("ik ben van de trap gevallen", "today"),
+        ("plotseling hevige rugpijn", "emergency"),
+        ("ik ben 6 kilo afgevallen", "soon"),
+        ("en dan ook nog die kanker", "today"),
+    ],
+)
+def test_an_unsettled_sign_carries_the_more_urgent_tier_it_could_have(text, ask_tier):
+    found = assess(text)
+    assert found.tier is None and found.ask is not None and found.ask_tier == ask_tier
 
 
-@pytest.mark.parametrize("text", NEGATED)
-def test_negated_signs_are_not_alarms(text):
-    assert detect(text) is None
-
-
-@pytest.mark.parametrize("text", NEAR_MISSES)
-def test_ordinary_back_pain_is_not_an_alarm(text):
-    assert detect(text) is None
-
-
-def test_a_sign_hidden_at_the_end_of_a_very_long_message_is_found():
-    text = "Ik heb al een tijdje last van mijn rug. " * 200 + "Sinds vanochtend kan ik mijn plas niet ophouden."
-    assert detect(text).tier == "emergency"
-
-
-def test_each_tier_names_its_own_response():
-    responses = {sign.tier: sign.response for sign in load_lexicon().signs}
-    assert responses == {
-        "crisis": "utter_crisis",
-        "emergency": "utter_red_flag_emergency",
-        "today": "utter_red_flag_today",
-        "soon": "utter_red_flag_soon",
+def test_the_parse_data_has_exactly_the_interface_keys():
+    alarm = assess("Ik ben wanhopig, ik kan mijn plas niet ophouden").as_parse_data()
+    assert alarm == {
+        "tier": "emergency",
+        "signs": [
+            {"sign": "crisis", "tier": "crisis", "nts": "U2"},
+            {"sign": "cauda_equina", "tier": "emergency", "nts": "U2"},
+        ],
+        "ask": None,
+        "crisis": True,
     }
+    assert assess("hoe lang duurt rugpijn").as_parse_data() == {"tier": None, "signs": [], "ask": None, "crisis": False}
+
+
+def test_a_sign_hidden_at_the_end_of_a_long_message_is_found():
+    text = "Ik heb al een tijdje last van mijn rug. " * 200 + "Sinds vanochtend kan ik mijn plas niet ophouden."
+    assert len(text) < MAX_CHARACTERS
+    assert assess(text).tier == "emergency"
+
+
+def test_a_megabyte_message_is_read_only_as_far_as_the_limit():
+    # Speed itself is measured in `make bench`; here: the limit is what keeps the check linear.
+    filler = "mijn been voelt soms raar " * 50_000
+    started = time.process_time()
+    assert assess(filler + " ik kan mijn plas niet ophouden").tier is None
+    assert assess("ik kan mijn plas niet ophouden " + filler).tier == "emergency"
+    assert time.process_time() - started < 30  # a runaway regular expression takes minutes, not seconds
+
+
+def test_every_sign_of_the_interface_is_in_the_table_with_a_source_and_an_nts_category():
+    rows = tier_table()
+    assert {row["sign"] for row in rows} == set(safety.ALARM_SIGNS)
+    for row in rows:
+        assert row["nts"] in safety.NTS_CATEGORIES and row["source"]
+    by_sign = {}
+    for row in rows:
+        by_sign.setdefault(row["sign"], []).append(row)
+    assert by_sign["cauda_equina"][0]["tier"] == "emergency" and by_sign["cauda_equina"][0]["nts"] == "U2"
+    assert "NHG" in by_sign["cauda_equina"][0]["source"]
+
+
+def test_no_walk_in_emergency_room_advice_in_the_table():
+    assert "SEH" not in LEXICON_PATH.read_text(encoding="utf-8").replace("SEH-arts", "")
 
 
 @pytest.mark.parametrize(
@@ -127,77 +236,64 @@ def test_each_tier_names_its_own_response():
         ("Koorts!!", "koorts"),
         ("gevoelloosheid   in  mijn  kruis", "gevoelloosheid in mijn kruis"),
         ("café", "cafe"),
+        ("38,5", "38 5"),
+        ("ik kan nie", "ik kan niet"),
     ],
 )
 def test_normalise(raw, expected):
     assert normalise(raw) == expected
 
 
-def test_broken_lexicon_names_file_and_field(tmp_path):
+def _write(tmp_path, data):
     bad = tmp_path / "alarm_signs.yml"
-    bad.write_text(
-        "negation: {cues: [geen]}\n"
-        "tiers:\n"
-        "  crisis: {response: utter_crisis, signs: {a: {keywords: [zelfmoord]}}}\n"
-        "  emergency: {response: utter_red_flag_emergency, signs: {b: {patterns: ['(unclosed']}}}\n"
-        "  today: {response: utter_red_flag_today, signs: {c: {keywords: [koorts]}}}\n"
-        "  soon: {response: utter_red_flag_soon, signs: {d: {keywords: [kanker]}}}\n"
-    )
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return bad
+
+
+def test_broken_pattern_names_file_and_field(tmp_path):
+    data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
+    data["signs"][0]["patterns"][0] = "(unclosed"
     with pytest.raises(DataFileError) as caught:
-        load_lexicon(bad)
+        load_lexicon(_write(tmp_path, data))
     assert caught.value.file.endswith("alarm_signs.yml")
-    assert caught.value.field == "tiers.emergency.signs.b.patterns[0]"
-    assert "alarm_signs.yml: tiers.emergency.signs.b.patterns[0]: '(unclosed'" in str(caught.value)
+    assert caught.value.field == "signs[0].patterns[0]"
+    assert "alarm_signs.yml: signs[0].patterns[0]: '(unclosed'" in str(caught.value)
 
 
 @pytest.mark.parametrize(
     ("change", "field", "problem"),
     [
+        pytest.param(("sign", "koorts"), "signs[0].sign", "must be one of", id="unknown-sign-id"),
+        pytest.param(("nts", "U7"), "signs[0].nts", "must be one of", id="unknown-nts-category"),
+        pytest.param(("tier", "red_flag_today"), "signs[0].tier", "must be one of", id="unknown-tier"),
+        pytest.param(("keywords", ["Kanker"]), "signs[0].keywords[0]", "normalised word", id="keyword-not-normalised"),
+        pytest.param(("woorden", ["x"]), "signs[0].woorden", "unknown field", id="unknown-field"),
         pytest.param(
-            ("emergency", "response", "utter_red_flag_today"),
-            "tiers.emergency.response",
-            "must be utter_red_flag_emergency",
-            id="tier-answered-by-another-response",
+            ("context", [{"when": "otherwise", "tier": "ask", "nts": "U3"}]),
+            "signs[0]",
+            "exactly one of tier and context",
+            id="tier-and-context",
         ),
-        pytest.param(
-            ("today", "response", "red_flag_today"),
-            "tiers.today.response",
-            "must name a response",
-            id="response-without-utter",
-        ),
-        pytest.param(("soon", "signs", {}), "tiers.soon.signs", "non-empty mapping", id="tier-without-signs"),
-        pytest.param(
-            ("soon", "signs", {"d": {"keywords": ["Kanker"]}}),
-            "tiers.soon.signs.d.keywords[0]",
-            "normalised word",
-            id="keyword-not-normalised",
-        ),
-        pytest.param(
-            ("soon", "signs", {"d": {}}), "tiers.soon.signs.d", "needs keywords or patterns", id="sign-without-wording"
-        ),
-        pytest.param(
-            ("soon", "signs", {"d": {"woorden": ["kanker"]}}),
-            "tiers.soon.signs.d.woorden",
-            "unknown field; allowed: keywords, patterns",
-            id="sign-unknown-field",
-        ),
-        pytest.param(("soon", None, None), "tiers", "must be exactly", id="tier-missing"),
     ],
 )
 def test_lexicon_problem_names_file_and_field(tmp_path, change, field, problem):
     data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
-    tier, key, value = change
-    if key is None:
-        del data["tiers"][tier]
-    else:
-        data["tiers"][tier][key] = value
-    bad = tmp_path / "alarm_signs.yml"
-    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    key, value = change
+    data["signs"][0][key] = value
     with pytest.raises(DataFileError) as caught:
-        load_lexicon(bad)
+        load_lexicon(_write(tmp_path, data))
     assert caught.value.field == field
     assert f"alarm_signs.yml: {field}: " in str(caught.value)
     assert problem in str(caught.value)
+
+
+def test_a_context_naming_no_qualifier_is_refused(tmp_path):
+    data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
+    entry = next(i for i, e in enumerate(data["signs"]) if e.get("context"))
+    data["signs"][entry]["context"][0]["when"] = "oud"
+    with pytest.raises(DataFileError) as caught:
+        load_lexicon(_write(tmp_path, data))
+    assert caught.value.field == f"signs[{entry}].context[0].when"
 
 
 def test_the_safety_names_are_those_of_the_domain():
@@ -210,6 +306,4 @@ def test_the_safety_names_are_those_of_the_domain():
     assert {*safety.SAFETY_RESPONSES.values(), safety.REMINDER_RESPONSE} <= set(domain["responses"])
     assert set(safety.BLOCKED_AFTER_ALARM) <= intents
     assert set(safety.TIER_INTENTS) == set(safety.TIER_ORDER)
-    assert {sign.tier: sign.response for sign in load_lexicon().signs} == {
-        tier: safety.SAFETY_RESPONSES[intent] for tier, intent in safety.TIER_INTENTS.items()
-    }
+    assert {entry.tier for entry in load_lexicon().entries if entry.tier} <= set(safety.TIER_ORDER)
