@@ -13,6 +13,11 @@ with exit code 78 and a message saying which patch and why), then runs Rasa's ow
 from the environment, ``RASA_AUTH_TOKEN``, or else the file ``build/rasa_token`` (made by ``scripts/run.sh``):
 the token is added to ``sys.argv`` inside this process only, so it never appears on a command line (``ps``).
 
+For the server (``run``, not the action server, whose requests carry whole trackers) it also sets the request budget
+before Rasa builds its Sanic app: Sanic reads ``SANIC_REQUEST_MAX_SIZE`` (request bodies, default 100 MB) and
+``SANIC_WEBSOCKET_MAX_SIZE`` (websocket frames) from the environment when the app is created. Both become
+``channels.guard.REQUEST_MAX_BYTES`` (64 KB) unless already set; a larger body gets 413 before any work is done.
+
 In-process users that load an ``Agent`` themselves (the evaluation) call :func:`prepare` first.
 """
 
@@ -21,7 +26,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import List, Mapping, Optional
+from typing import Dict, List, Mapping, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN_FILE = ROOT / "build" / "rasa_token"
@@ -72,6 +77,16 @@ def rasa_arguments(arguments: List[str], environ: Mapping[str, str], token_file:
     return [*arguments, "--auth-token", token]
 
 
+def request_budget(arguments: List[str], environ: Mapping[str, str]) -> Dict[str, str]:
+    """The Sanic settings that bound a request's size, for the Rasa server (empty for other commands)."""
+    from channels.guard import REQUEST_MAX_BYTES
+
+    if arguments[:1] != ["run"] or is_action_server(arguments):
+        return {}
+    names = ("SANIC_REQUEST_MAX_SIZE", "SANIC_WEBSOCKET_MAX_SIZE")
+    return {name: str(REQUEST_MAX_BYTES) for name in names if not environ.get(name)}
+
+
 def main(arguments: Optional[List[str]] = None) -> None:
     """Install the patches and run Rasa's command line with `arguments` (default: this process's arguments)."""
     from assistant.patches import PatchError
@@ -83,6 +98,7 @@ def main(arguments: Optional[List[str]] = None) -> None:
         except PatchError as error:
             print(f"ERROR: {error.message}", file=sys.stderr, flush=True)
             raise
+    os.environ.update(request_budget(arguments, os.environ))
     sys.argv = ["rasa", *rasa_arguments(arguments, os.environ)]
 
     from rasa.__main__ import main as rasa_main

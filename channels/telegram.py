@@ -67,6 +67,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.guard import is_valid_unicode, offered_commands, visitor_text
+
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -426,6 +428,9 @@ class TelegramInput(RasaTelegramInput):
                 return
             if COMMAND_AS_GREETING.match(text.strip()):
                 text = GREETING_PAYLOAD
+            elif not is_valid_unicode(text):
+                return
+            text = visitor_text(text, offered_commands(getattr(agent, "domain", None)))
         chat_id = (msg.get("chat") or {}).get("id")
         if chat_id is None or text is None:
             return
