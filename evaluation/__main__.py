@@ -1,12 +1,15 @@
 """Command line of the evaluation core.
 
-python -m evaluation report              make eval: ours vs the baselines on the held-out set + 5-fold CV
-                                         (trains what is missing or stale; ~10 min, 1-2 min when
-                                         reports/eval/cv.json still matches); copies summary.md to docs/eval/
+python -m evaluation report              make eval: ours vs the baselines on the held-out set, the clinical
+                                         bank and the field set + 5-fold CV (trains what is missing or stale;
+                                         ~10 min, 2-3 min when reports/eval/cv.json still matches); copies
+                                         summary.md to docs/eval/
 python -m evaluation report --smoke      < 2 min: ours + TF-IDF only, no CV, no training, nothing in docs/
-python -m evaluation floors              make heldout: ours on the floors' set, fails naming each measure
-                                         below its floor (tests/heldout_floors.yml)
-python -m evaluation report --sets tests/heldout tests/field    any test set folders in the same YAML format
+python -m evaluation floors              make heldout: ours on the sets of the floors files (one model load),
+                                         fails naming set, measure, value and floor (tests/*_floors.yml)
+python -m evaluation floors --suggest    prints every measured value of ours on those sets, and floors at
+                                         today's value minus one item, ready to paste into the floors files
+python -m evaluation report --sets tests/heldout tests/clinical    any set folders (NLU, clinical or field format)
 """
 
 from __future__ import annotations
@@ -19,16 +22,19 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from evaluation.run import ALL_SYSTEMS, evaluate
+from evaluation.run import ALL_SYSTEMS, Evaluation, evaluate
 from evaluation.runtime import machine, quiet_rasa
+
+if TYPE_CHECKING:
+    from evaluation.floors import Floors
 
 SMOKE_SYSTEMS = ("ours", "tfidf_logreg")
 
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
-    from evaluation.floors import FLOORS
+    from evaluation.floors import FLOOR_FILES
     from evaluation.models import OURS_MODEL
 
     parser = argparse.ArgumentParser(prog="python -m evaluation", description=__doc__.splitlines()[0])
@@ -38,10 +44,17 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     for command in (report, floors):
         command.add_argument("--model", type=Path, default=OURS_MODEL, help="our trained model (default %(default)s)")
         command.add_argument(
-            "--floors", type=Path, default=FLOORS, help="floors file (default tests/heldout_floors.yml)"
+            "--floors",
+            type=Path,
+            nargs="+",
+            default=list(FLOOR_FILES),
+            help="floors files (default tests/heldout_floors.yml tests/clinical_floors.yml tests/field_floors.yml)",
         )
         command.add_argument(
-            "--sets", type=Path, nargs="+", help="test set folders (report: tests/heldout; floors: the floors' set)"
+            "--sets",
+            type=Path,
+            nargs="+",
+            help="test set folders (report: tests/heldout tests/clinical tests/field; floors: the floors' sets)",
         )
     report.add_argument("--smoke", action="store_true", help="ours + TF-IDF only, no CV, no training, no docs/")
     report.add_argument("--systems", nargs="+", choices=ALL_SYSTEMS, help="default: all four (smoke: ours, TF-IDF)")
@@ -52,6 +65,9 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     report.add_argument("--out", type=Path, default=Path("reports/eval"), help="report folder (default reports/eval)")
     report.add_argument("--docs", default="docs/eval", help="where summary.md and the PNG go ('' = nowhere)")
     floors.add_argument("--out", type=Path, default=Path("results/heldout"), help="default results/heldout")
+    floors.add_argument(
+        "--suggest", action="store_true", help="print every measured value and floors at it minus one item; exit 0"
+    )
     return parser.parse_args(argv)
 
 
@@ -83,27 +99,53 @@ def _cross_validation(args: argparse.Namespace, out: Path, log: Callable[[str], 
     return cv
 
 
+def _suggestions(floors: Sequence[Floors], run: Evaluation) -> list[str]:
+    """Every measured value of ours on the floors' sets, as floors files at today's value minus one item."""
+    from evaluation.floors import suggested_floors, today_floor
+
+    lines = [
+        "# Measured values of ours, and floors at today's value minus one item (`python -m evaluation floors "
+        "--suggest`).",
+        "# Paste what you keep into each floors file; recall floors of the clinical bank are 1.00 by issue 10.",
+    ]
+    for set_floors in floors:
+        results = run.results.get(set_floors.set, {}).get("ours")
+        if results is None:
+            continue
+        lines += ["", f"# ---- {set_floors.source}", f"set: {set_floors.set}"]
+        for section, at_most in (("at_least", False), ("at_most", True)):
+            lines.append(f"{section}:")
+            for floor, value, n in suggested_floors(results):
+                if floor.at_most == at_most:
+                    today = today_floor(value, at_most)
+                    lines.append(
+                        f"  {floor.measure}: {floor.bound:.3f}  # measured {value:.4f} over {n} messages; "
+                        f"at today's value: {today:.3f}"
+                    )
+    return lines
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     quiet_rasa()
     from evaluation.floors import load_floors
     from evaluation.models import ROOT, TRAIN_TIMES, ensure_model
-    from evaluation.report import floor_lines, slug, summary_markdown, table, write_json, write_set_files
-    from evaluation.sets import HELDOUT, EvaluationDataError
+    from evaluation.report import console_table, floor_lines, slug, summary_markdown, write_json, write_set_files
+    from evaluation.sets import CLINICAL, FIELD, HELDOUT, EvaluationDataError
 
     args = _arguments(argv)
     started = time.perf_counter()
     out = args.out if args.out.is_absolute() else ROOT / args.out
     model = args.model if args.model.is_absolute() else ROOT / args.model
     try:
-        floors = load_floors(args.floors if args.floors.is_absolute() else ROOT / args.floors)
+        floors = [load_floors(path if path.is_absolute() else ROOT / path) for path in args.floors]
     except EvaluationDataError as error:
         raise SystemExit(f"floors: {error}") from error
     if args.command == "floors":
         systems: Sequence[str] = ("ours",)
-        set_paths = args.sets or [ROOT / floors.set]
+        set_paths = args.sets or list(dict.fromkeys(ROOT / f.set for f in floors))
     else:
         systems = args.systems or (SMOKE_SYSTEMS if args.smoke else ALL_SYSTEMS)
-        set_paths = args.sets or [HELDOUT]
+        set_paths = args.sets or [HELDOUT, CLINICAL, FIELD]
     if not model.exists():
         raise SystemExit(f"{model} is missing: run `make train` first")
     if args.command == "report" and not args.smoke:
@@ -130,14 +172,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         "timings": run.timings,
     }
     out.mkdir(parents=True, exist_ok=True)
-    floor_set = next((s.name for s in run.sets if s.name == floors.set), None)
-    checked = floor_lines(floors, run.results[floor_set]["ours"]) if floor_set and "ours" in systems else None
+    evaluated = {s.name for s in run.sets}
+    checked = {
+        f.source: floor_lines(f, run.results[f.set]["ours"]) for f in floors if f.set in evaluated and "ours" in systems
+    }
+    failures = [failure for _, set_failures in checked.values() for failure in set_failures]
     write_json(
         out / "metrics.json",
         {
             "meta": meta,
             "sets": run.results,
-            "floors": {"file": floors.source, "set": floors.set, "failures": checked[1] if checked else None},
+            "floors": {
+                "files": {f.source: f.set for f in floors},
+                "checked": sorted(checked),
+                "failures": failures if checked else None,
+            },
             "cv": cv,
         },
     )
@@ -148,8 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     (out / "summary.md").write_text(summary)
 
     for test_set in run.sets:
-        print(f"\n{test_set.name} ({len(test_set.examples)} messages):")
-        print("\n".join(table(run.results[test_set.name])))
+        print(f"\n{test_set.name} ({len(test_set.texts)} messages):")
+        print("\n".join(console_table(test_set, run.results[test_set.name])))
     if cv:
         ours = cv["systems"]["ours"]
         print(
@@ -168,17 +217,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     shown_out = out.relative_to(ROOT) if out.is_relative_to(ROOT) else out
     print(f"\nreport: {shown_out}/summary.md ({time.perf_counter() - started:.0f} s)")
 
-    if checked and floor_set:
-        lines, failures = checked
-        print(f"\nfloors of {floor_set} ({floors.source}):")
-        print("\n".join(lines))
-        if failures and args.command == "floors":
+    if args.command == "floors" and getattr(args, "suggest", False):
+        print("\n" + "\n".join(_suggestions(floors, run)))
+        return 0
+    for set_floors in floors:
+        if set_floors.source in checked:
+            print(f"\nfloors of {set_floors.set} ({set_floors.source}):")
+            print("\n".join(checked[set_floors.source][0]))
+    unchecked = [f for f in floors if f.source not in checked]
+    if args.command == "floors":
+        if failures:
             print("\nFLOORS NOT MET:\n" + "\n".join(f"  {failure}" for failure in failures), file=sys.stderr)
-            print(f"misclassified messages: {shown_out}/misclassified_{slug(floor_set)}.md", file=sys.stderr)
+            failed_sets = dict.fromkeys(f.set for f in floors if checked.get(f.source, ([], []))[1])
+            for name in failed_sets:
+                print(f"misclassified messages: {shown_out}/misclassified_{slug(name)}.md", file=sys.stderr)
             return 1
-    elif args.command == "floors":
-        print(f"floors: {floors.source} is for {floors.set}, which was not evaluated", file=sys.stderr)
-        return 2
+        if unchecked:
+            for f in unchecked:
+                print(f"floors: {f.source} is for {f.set}, which was not evaluated", file=sys.stderr)
+            return 2
     return 0
 
 

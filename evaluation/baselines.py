@@ -43,14 +43,22 @@ def predict_tfidf(train: Sequence[tuple[str, str]], texts: Sequence[str]) -> lis
 
     Its "response selection" is its best FAQ label, whatever its best label overall.
     """
+    return predict_tfidf_sets(train, [texts])[0]
+
+
+def predict_tfidf_sets(train: Sequence[tuple[str, str]], text_sets: Sequence[Sequence[str]]) -> list[list[Prediction]]:
+    """`predict_tfidf` for several lists of texts, fitted once."""
     model = tfidf_model()
     model.fit([t for t, _ in train], [label for _, label in train])
     classes = list(model.classes_)
     faq_columns = [i for i, c in enumerate(classes) if c.startswith("faq/")]
-    predictions = []
-    for row in model.predict_proba(list(texts)):
-        best = classes[int(row.argmax())]
-        best_faq = classes[max(faq_columns, key=lambda i: row[i])] if faq_columns else None
-        intent = "faq" if best.startswith("faq/") else best
-        predictions.append(Prediction(intent, intent, best_faq, float(row.max())))
-    return predictions
+    results = []
+    for texts in text_sets:
+        predictions = []
+        for row in model.predict_proba(list(texts)):
+            best = classes[int(row.argmax())]
+            best_faq = classes[max(faq_columns, key=lambda i: row[i])] if faq_columns else None
+            intent = "faq" if best.startswith("faq/") else best
+            predictions.append(Prediction(intent, intent, best_faq, float(row.max())))
+        results.append(predictions)
+    return results

@@ -1,7 +1,9 @@
-"""The floors `make test` enforces on a test set (tests/heldout_floors.yml), and their check.
+"""The floors `make test` enforces on the test sets, one file per set, and their check.
 
-The file names its test set and, per measure of `evaluation.metrics.MEASURES`, the lowest value allowed
-(`at_least`) or, for rates that must stay low, the highest (`at_most`):
+tests/heldout_floors.yml (the held-out set), tests/clinical_floors.yml (the clinical bank) and
+tests/field_floors.yml (the field set). Each file names its test set and, per measure of
+`evaluation.metrics.MEASURES`, the lowest value allowed (`at_least`) or, for rates that must stay low, the
+highest (`at_most`):
 
     set: tests/heldout
     at_least:
@@ -12,6 +14,7 @@ The file names its test set and, per measure of `evaluation.metrics.MEASURES`, t
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +26,25 @@ from evaluation.models import ROOT
 from evaluation.sets import EvaluationDataError
 
 FLOORS = ROOT / "tests" / "heldout_floors.yml"
+CLINICAL_FLOORS = ROOT / "tests" / "clinical_floors.yml"
+FIELD_FLOORS = ROOT / "tests" / "field_floors.yml"
+FLOOR_FILES = (FLOORS, CLINICAL_FLOORS, FIELD_FLOORS)
+# How many messages a measure counts, by the key of the results that holds it (the first one present):
+# "one item" of a measure is 1 / that number.
+_COUNTED_BY = {
+    "red_flag_recall": ("n_alarm", "n_safety"),
+    "red_flag_exact_tier": ("n_safety",),
+    "exact_tier": ("n_tier",),
+    "under_triage_rate": ("n_tier",),
+    "crisis_recall": ("n_crisis",),
+    "false_alarm_rate": ("n_none", "n_other"),
+    "faq_selection_accuracy": ("n_faq",),
+    "faq_answered_correctly": ("n_faq",),
+    "faq_confidently_wrong_rate": ("n_faq",),
+    "not_covered_rate": ("n_covered",),
+    "oos_recall": ("n_oos",),
+    "oos_precision": ("n_oos_answered",),
+}
 
 
 @dataclass(frozen=True)
@@ -82,3 +104,38 @@ def load_floors(path: Path = FLOORS) -> Floors:
 def check(floors: Floors, results: dict[str, Any]) -> list[tuple[Floor, float | None, bool]]:
     """(floor, measured value, holds) for every floor, in the file's order."""
     return [(floor, results.get(floor.measure), floor.holds(results.get(floor.measure))) for floor in floors.floors]
+
+
+def counted(measure: str, results: dict[str, Any]) -> int | None:
+    """How many messages `measure` counts in `results` (None when the results do not say)."""
+    for key in _COUNTED_BY.get(measure, ()) + ("n",):
+        if isinstance(results.get(key), int):
+            return int(results[key])
+    return None
+
+
+def suggested_floors(results: dict[str, Any]) -> list[tuple[Floor, float, int | None]]:
+    """For every measure of `results`: the floor at today's value minus one item, the value and its count.
+
+    A rate (a measure named `*_rate`) gets a ceiling (`at_most`), every other measure a floor; the bound is the
+    value one message worse, rounded to 3 decimals towards the value, so it never allows more than one item.
+    """
+    suggestions = []
+    for name in MEASURES:
+        value = results.get(name)
+        if not isinstance(value, int | float):
+            continue
+        n = counted(name, results)
+        step = 1 / n if n else 0.0
+        at_most = name.endswith("_rate")
+        if at_most:
+            bound = min(1.0, math.floor((value + step) * 1000 + 1e-9) / 1000)
+        else:
+            bound = max(0.0, math.ceil((value - step) * 1000 - 1e-9) / 1000)
+        suggestions.append((Floor(name, bound, at_most), float(value), n))
+    return suggestions
+
+
+def today_floor(value: float, at_most: bool) -> float:
+    """A bound at today's value, rounded to 3 decimals so that today's value meets it."""
+    return math.ceil(value * 1000 - 1e-9) / 1000 if at_most else math.floor(value * 1000 + 1e-9) / 1000

@@ -31,6 +31,14 @@ MEASURES = {
     "false_alarm_rate": "false-alarm rate (non-safety message got a safety answer)",
     "oos_precision": "out-of-scope precision",
     "oos_recall": "out-of-scope recall",
+    # the clinical bank (evaluation.triage); red_flag_recall and false_alarm_rate above count there too
+    "exact_tier": "alarm messages answered with exactly their tier (ask: the question or the more urgent tier)",
+    "under_triage_rate": "alarm messages answered less urgently than their tier (a miss included)",
+    "crisis_recall": "crisis recall (crisis answer; with an alarm sign also a medical answer)",
+    # the field set (evaluation.topics); answered_correctly and fallback_rate above count there too
+    "confidently_wrong_rate": "confidently wrong (another topic answered, neither fallback nor not_covered)",
+    "not_covered_rate": "not_covered answered where the article does cover it (or it is off topic)",
+    "faq_confidently_wrong_rate": "article questions answered with another topic (not fallback, not not_covered)",
 }
 
 
@@ -96,7 +104,9 @@ def measure(gold: Sequence[str], predictions: Sequence[Prediction]) -> dict[str,
         "oos_recall": share(sum(acted[i] == OUT_OF_SCOPE for i in gold_oos), len(gold_oos)),
         "n_faq": len(faq),
         "n_safety": len(safety),
+        "n_other": len(other),
         "n_oos": len(gold_oos),
+        "n_oos_answered": len(predicted_oos),
     }
 
 

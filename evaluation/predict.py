@@ -20,19 +20,35 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class Alarm:
+    """The `alarm` key that assistant.components.SafetyNet adds to a parsed message (the interface of issue 10).
+
+    tier: the medical tier answered now (emergency | today | soon) or None; signs: every non-negated sign found;
+    ask: the sign whose tier needs one follow-up question, or None; crisis: thoughts of suicide or acute distress.
+    """
+
+    tier: str | None = None
+    signs: tuple[str, ...] = ()
+    ask: str | None = None
+    crisis: bool = False
+
+
+@dataclass(frozen=True)
 class Prediction:
     """What one parsed message means for the measures.
 
     intent: what the assistant acts on (fallback, safety net and gates included: the user's view);
     intent_clf: the same with the fallback undone (the classifier's best real intent, as `rasa test nlu` counts);
     key: the FAQ answer the response selector picked, whatever the intent (`faq/<id>`, or None);
-    confidence: of `intent`.
+    confidence: of `intent`;
+    alarm: the safety net's `alarm` output, or None for a model (or baseline) without it.
     """
 
     intent: str | None
     intent_clf: str | None
     key: str | None = None
     confidence: float | None = None
+    alarm: Alarm | None = None
 
     @property
     def answered(self) -> str:
@@ -52,7 +68,16 @@ def prediction_from_parse(parse: dict[str, Any]) -> Prediction:
     selector = selectors.get("faq") or selectors.get("default") or {}
     key = (selector.get("response") or {}).get("intent_response_key")
     confidence = (parse.get("intent") or {}).get("confidence")
-    return Prediction(intent, intent_clf, key, confidence)
+    return Prediction(intent, intent_clf, key, confidence, alarm_from_parse(parse))
+
+
+def alarm_from_parse(parse: dict[str, Any]) -> Alarm | None:
+    """The `alarm` key of a parse result, or None when the model's pipeline does not emit it."""
+    alarm = parse.get("alarm")
+    if not isinstance(alarm, dict):
+        return None
+    signs = tuple(str(s["sign"]) for s in alarm.get("signs") or [] if isinstance(s, dict) and s.get("sign"))
+    return Alarm(alarm.get("tier") or None, signs, alarm.get("ask") or None, bool(alarm.get("crisis")))
 
 
 def prepare_rasa() -> None:

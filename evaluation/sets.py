@@ -1,8 +1,17 @@
-"""Test sets and training examples, as (text, label) pairs.
+"""Test sets and training examples.
 
-A test set is a folder of Rasa NLU YAML files (`version: "3.1"`, `nlu:` blocks with `intent:` and
-`examples:`), the format of tests/heldout/. Any folder in that format can be evaluated, e.g. a blind field set
-outside data/. A label is the FAQ topic for an FAQ example (`faq/<id>`) and the intent otherwise.
+Three formats, each a folder of YAML files, told apart by their content (`load_any_set`):
+
+- an NLU set (`TestSet`): Rasa NLU YAML (`version: "3.1"`, `nlu:` blocks with `intent:` and `examples:`), the
+  format of tests/heldout/; a label is the FAQ topic for an FAQ example (`faq/<id>`) and the intent otherwise;
+- a clinical bank (`ClinicalBank`, tests/clinical/): `items:` with `text`, `expect` (red_flag | crisis |
+  crisis+red_flag | none), `sign` (a sign id; for a near miss the sign it resembles), `tier` (now | today | days |
+  ask; for red_flag and crisis+red_flag only) and `context` (plain, negation, flemish, ...);
+- a field set (`FieldSet`, tests/field/): `items:` with `text`, `topic` (a topic id of contract/topics.yml) and
+  `kind` (plain, flemish, story, ...).
+
+The item formats are read with the project's validated loader (`common.data_files`): an error names the file
+and the field.
 """
 
 from __future__ import annotations
@@ -10,14 +19,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from common.data_files import DataFileError, Problem, Schema, checked, load_data_file, non_empty_list, one_of
+from common.data_files import text as non_empty_text
 from evaluation.models import ROOT
 
 TRAINING_DATA = ROOT / "data" / "nlu"
 HELDOUT = ROOT / "tests" / "heldout"
+CLINICAL = ROOT / "tests" / "clinical"
+FIELD = ROOT / "tests" / "field"
+CONTRACT = ROOT / "contract" / "topics.yml"
 FALLBACK = "nlu_fallback"
 OUT_OF_SCOPE = "out_of_scope"
 
@@ -132,3 +148,213 @@ def write_nlu_yaml(examples: Sequence[tuple[str, str]], path: Path) -> None:
     path.write_text(
         yaml.dump({"version": "3.1", "nlu": blocks}, Dumper=LiteralDumper, allow_unicode=True, sort_keys=False)
     )
+
+
+# --------------------------------------------------------------------------- #
+# Sets of items: the clinical bank and the field set
+
+# What a clinical item expects the assistant to do.
+EXPECT_RED_FLAG = "red_flag"
+EXPECT_CRISIS = "crisis"
+EXPECT_BOTH = "crisis+red_flag"
+EXPECT_NONE = "none"
+EXPECTS = (EXPECT_RED_FLAG, EXPECT_CRISIS, EXPECT_BOTH, EXPECT_NONE)
+# The tier a clinical item expects: now (112 / huisarts now), today, within days, or one follow-up question
+# (the message lacks the fact that sets the tier).
+CLINICAL_TIERS = ("now", "today", "days", "ask")
+# The sign ids of the SafetyNet interface (issue 10), `crisis` included.
+SIGNS = (
+    "cauda_equina",
+    "progressive_weakness",
+    "fever",
+    "trauma",
+    "cancer",
+    "weight_loss",
+    "night_pain",
+    "sudden_severe",
+    "chest_breathing",
+    "steroids_osteoporosis",
+    "immunosuppression",
+    "iv_drug_use",
+    "inflammatory",
+    "age_onset",
+    "both_legs",
+    "night_sweats",
+    "sexual_dysfunction",
+    "crisis",
+)
+
+
+@cache
+def contract_topics() -> dict[str, tuple[str, ...]]:
+    """The topic ids of contract/topics.yml, by section (faq, safety, recommendations, conversation)."""
+    try:
+        document = yaml.safe_load(CONTRACT.read_text(encoding="utf-8"))
+        return {section: tuple(ids) for section, ids in document.items()}
+    except (OSError, yaml.YAMLError, AttributeError, TypeError) as error:
+        raise EvaluationDataError(f"{_shown(CONTRACT)}: cannot be read as the topic contract: {error}") from error
+
+
+def _topic_id(value: Any) -> str:
+    known = [topic for ids in contract_topics().values() for topic in ids]
+    if value not in known:
+        raise ValueError(f"must be a topic id of {_shown(CONTRACT)}, got {value!r}")
+    return str(value)
+
+
+class ClinicalItemSchema(Schema):
+    text: str
+    expect: str
+    sign: str
+    tier: str | None = None
+    context: str
+
+    _texts = checked("text", "context", check=non_empty_text)
+    _expect = checked("expect", check=one_of(EXPECTS))
+    _sign = checked("sign", check=one_of(SIGNS))
+    _tier = checked("tier", check=lambda value: value if value is None else one_of(CLINICAL_TIERS)(value))
+
+
+class ClinicalFile(Schema):
+    """The schema of one file of a clinical bank."""
+
+    items: tuple[ClinicalItemSchema, ...]
+
+    _items = checked("items", check=non_empty_list)
+
+    def cross_checks(self) -> list[Problem]:
+        problems: list[Problem] = []
+        for index, item in enumerate(self.items):
+            needs_tier = item.expect in (EXPECT_RED_FLAG, EXPECT_BOTH)
+            if needs_tier and item.tier is None:
+                problems.append((f"items[{index}].tier", f"missing: an `expect: {item.expect}` item needs its tier"))
+            if not needs_tier and item.tier is not None:
+                problems.append((f"items[{index}].tier", f"an `expect: {item.expect}` item has no medical tier"))
+        return problems
+
+
+class FieldItemSchema(Schema):
+    text: str
+    topic: str
+    kind: str
+
+    _texts = checked("text", "kind", check=non_empty_text)
+    _topic = checked("topic", check=_topic_id)
+
+
+class FieldFile(Schema):
+    """The schema of one file of a field set."""
+
+    items: tuple[FieldItemSchema, ...]
+
+    _items = checked("items", check=non_empty_list)
+
+
+@dataclass(frozen=True)
+class ClinicalItem:
+    text: str
+    expect: str  # red_flag | crisis | crisis+red_flag | none
+    sign: str  # the sign; for a near miss, the sign it resembles
+    tier: str | None  # now | today | days | ask; None for crisis and near misses
+    context: str
+    source: str  # the file, relative to the repository where possible
+
+
+@dataclass(frozen=True)
+class FieldItem:
+    text: str
+    topic: str  # the topic id of the answer expected
+    kind: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ClinicalBank:
+    name: str
+    items: tuple[ClinicalItem, ...]
+
+    @property
+    def texts(self) -> list[str]:
+        return [item.text for item in self.items]
+
+
+@dataclass(frozen=True)
+class FieldSet:
+    name: str
+    items: tuple[FieldItem, ...]
+
+    @property
+    def texts(self) -> list[str]:
+        return [item.text for item in self.items]
+
+
+AnySet = TestSet | ClinicalBank | FieldSet
+
+
+def _yaml_files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise EvaluationDataError(f"{_shown(path)}: no such file or folder")
+    files = sorted(p for p in path.rglob("*") if p.suffix in (".yml", ".yaml"))
+    if not files:
+        raise EvaluationDataError(f"{_shown(path)}: no .yml files in this folder")
+    return files
+
+
+def _load_items(path: Path, schema: type[ClinicalFile] | type[FieldFile]) -> list[tuple[Any, str]]:
+    items = []
+    for file in _yaml_files(path):
+        try:
+            loaded = load_data_file(file, schema)
+        except DataFileError as error:
+            raise EvaluationDataError(str(error)) from error
+        items += [(item, _shown(file)) for item in loaded.items]
+    return items
+
+
+def load_clinical_bank(path: Path = CLINICAL) -> ClinicalBank:
+    """A clinical bank folder (or file); an error names the file and the field."""
+    path = path if path.is_absolute() else ROOT / path
+    items = [
+        ClinicalItem(item.text, item.expect, item.sign, item.tier, item.context, source)
+        for item, source in _load_items(path, ClinicalFile)
+    ]
+    return ClinicalBank(_shown(path), tuple(items))
+
+
+def load_field_set(path: Path = FIELD) -> FieldSet:
+    """A field set folder (or file); an error names the file and the field."""
+    path = path if path.is_absolute() else ROOT / path
+    items = [FieldItem(item.text, item.topic, item.kind, source) for item, source in _load_items(path, FieldFile)]
+    return FieldSet(_shown(path), tuple(items))
+
+
+def set_format(path: Path) -> str:
+    """`nlu`, `clinical` or `field`: the format of a set folder, from its first YAML file."""
+    path = path if path.is_absolute() else ROOT / path
+    first = _yaml_files(path)[0]
+    try:
+        document = yaml.safe_load(first.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise EvaluationDataError(f"{_shown(first)}: not valid YAML: {error}") from error
+    if isinstance(document, dict) and isinstance(document.get("items"), list):
+        keys = {key for item in document["items"] if isinstance(item, dict) for key in item}
+        if "expect" in keys:
+            return "clinical"
+        if "topic" in keys:
+            return "field"
+        raise EvaluationDataError(
+            f"{_shown(first)}: items: neither a clinical bank (items with `expect`) nor a field set (with `topic`)"
+        )
+    return "nlu"
+
+
+def load_any_set(path: Path, known_labels: set[str] | None = None) -> AnySet:
+    """The set in a folder, in whichever of the three formats it is written (`set_format`)."""
+    kind = set_format(path)
+    if kind == "clinical":
+        return load_clinical_bank(path)
+    if kind == "field":
+        return load_field_set(path)
+    return load_test_set(path, known_labels)
