@@ -23,7 +23,7 @@ import functools
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any, FrozenSet, Iterable, Iterator, Optional
+from typing import Any, FrozenSet, Iterable, Iterator, Optional, TypeGuard
 
 import yaml
 
@@ -62,7 +62,7 @@ def messages() -> ChannelMessages:
     return load_data_file(MESSAGES_FILE, ChannelMessages)
 
 
-def valid_sender(sender: Any) -> bool:
+def valid_sender(sender: Any) -> TypeGuard[str]:
     """True for a conversation id the HTTP API and scripts/privacy.py can reach."""
     return isinstance(sender, str) and SENDER_ID.fullmatch(sender) is not None
 
@@ -91,7 +91,7 @@ def _payloads(node: Any) -> Iterator[str]:
 @functools.cache
 def catalog_payloads() -> FrozenSet[str]:
     """The button payloads of the action server's catalogs (actions/catalogs/*.yml), read once."""
-    found = set()
+    found: set[str] = set()
     for path in sorted(CATALOGS.glob("*.yml")):
         found.update(_payloads(yaml.safe_load(path.read_text(encoding="utf-8"))))
     return frozenset(payload for payload in found if payload.startswith(COMMAND_PREFIX))
@@ -99,7 +99,7 @@ def catalog_payloads() -> FrozenSet[str]:
 
 def domain_payloads(domain: Any) -> FrozenSet[str]:
     """The button payloads of a Rasa domain's responses that are commands (start with ``/``)."""
-    found = set()
+    found: set[str] = set()
     for variations in (getattr(domain, "responses", None) or {}).values():
         found.update(_payloads(variations))
     return frozenset(payload for payload in found if payload.startswith(COMMAND_PREFIX))

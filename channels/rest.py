@@ -23,7 +23,7 @@ import json
 import logging
 import traceback
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Tuple
+from typing import Any, Awaitable, Callable, Coroutine, Dict, Tuple
 
 import rasa.utils.endpoints
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
@@ -162,7 +162,7 @@ class RestInput(RasaRestInput):
 
     def streamed(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]], text: str, sender: str
-    ) -> Callable[[Any], Awaitable[None]]:
+    ) -> Callable[[Any], Coroutine[Any, Any, None]]:
         """The answers, one JSON line each; ends also when the assistant fails (after the apology)."""
 
         async def stream(resp: Any) -> None:

@@ -15,6 +15,7 @@
 #   ACTION_TIMEOUT_SECONDS [5]: how long to wait for the action server before apologising,
 #   TRACKER_STORE_STARTUP_TIMEOUT [15]: how long to wait for the database at start-up before giving up,
 #   RASA_AUTH_TOKEN (HTTP API token; when unset a random one is made and stored in build/rasa_token),
+#   WEBCHAT_SESSION_KEY (signs the widget's session ids; when unset a random one is kept in build/webchat_session_key),
 #   WEBCHAT_ALLOWED_ORIGINS [http://127.0.0.1:$RASA_PORT http://localhost:$RASA_PORT]: the pages (origins,
 #     separated by spaces) allowed to open the widget's socket; never "*",
 #   TELEGRAM_TOKEN, TELEGRAM_BOT_NAME, TELEGRAM_WEBHOOK_URL, TELEGRAM_SECRET_TOKEN: all four switch Telegram on,
@@ -74,6 +75,10 @@ if [[ -z "${RASA_AUTH_TOKEN:-}" ]]; then
     (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))' > build/rasa_token)
   fi
   echo "RASA_AUTH_TOKEN is not set: the HTTP API uses the token stored in build/rasa_token"
+fi
+if [[ -z "${WEBCHAT_SESSION_KEY:-}" && ! -s build/webchat_session_key ]]; then
+  # The key that signs the widget's session ids (channels/sessions.py reads this file when the variable is unset).
+  (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > build/webchat_session_key)
 fi
 SERVE=(.venv/bin/python -m assistant.serve)
 

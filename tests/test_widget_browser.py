@@ -7,7 +7,9 @@ Set WIDGET_DOCS_SCREENSHOT=1 to also refresh the README's picture docs/widget.pn
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,6 +17,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from channels.guard import messages
+from channels.sessions import SessionIds, SessionKeyError, conversation_id, session_key
 from channels.webchat import OriginConfigurationError, SocketIOInput, parse_origins
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +59,14 @@ def test_wildcards_and_non_origins_are_refused(value):
         parse_origins(value)
 
 
+SESSION_KEY = "k" * 40
+
+
+@pytest.fixture(autouse=True)
+def _session_key(monkeypatch):
+    monkeypatch.setenv("WEBCHAT_SESSION_KEY", SESSION_KEY)
+
+
 def _channel(**credentials):
     channel = SocketIOInput.from_credentials({"session_persistence": True, **credentials})
     received = []
@@ -66,55 +78,179 @@ def _channel(**credentials):
     return channel, received
 
 
+def _emitted(sio):
+    emitted = []
+
+    async def emit(event, data=None, room=None, namespace=None, **kwargs):
+        emitted.append((event, data, room))
+
+    sio.emit = emit
+    return emitted
+
+
 def test_the_server_checks_origins_instead_of_rasas_check_off():
     channel, _ = _channel(cors_allowed_origins="http://127.0.0.1:5005 http://localhost:5005")
     assert channel.sio.eio.cors_allowed_origins == ["http://127.0.0.1:5005", "http://localhost:5005"]
     # Not configured: only the server's own origin (engineio's default), never Rasa's [] (= no check at all).
     channel, _ = _channel()
     assert channel.sio.eio.cors_allowed_origins is None
+    assert channel.sio.eio.max_http_buffer_size == 64 * 1024
+
+
+def test_the_channel_does_not_start_without_a_session_key(monkeypatch, tmp_path):
+    monkeypatch.delenv("WEBCHAT_SESSION_KEY")
+    with pytest.raises(SessionKeyError, match="WEBCHAT_SESSION_KEY"):
+        session_key(environ={}, key_file=tmp_path / "missing")
+    with pytest.raises(SessionKeyError, match="too short"):
+        session_key(environ={"WEBCHAT_SESSION_KEY": "short"}, key_file=tmp_path / "missing")
+
+
+def test_session_ids_are_random_signed_and_the_conversation_id_is_their_hash():
+    ids = SessionIds(SESSION_KEY.encode())
+    first, second = ids.mint(), ids.mint()
+    assert first != second and ids.signed(first) and ids.signed(second)
+    assert re.fullmatch(r"[0-9a-f]{32}-[0-9a-f]{32}", first)
+    assert not SessionIds(b"another key of forty characters........").signed(first)
+    token, signature = first.split("-")
+    assert not ids.signed(f"{token}-{'0' * 32}") and not ids.signed(token) and not ids.signed(None)
+    code = conversation_id(first)
+    assert re.fullmatch(r"[0-9a-f]{32}", code) and code not in first and not ids.signed(code)
+    assert code == hashlib.sha256(f"rugpijn-gesprek:{first}".encode()).hexdigest()[:32]
 
 
 async def test_the_room_join_is_awaited_when_it_is_a_coroutine():
     """python-socketio 5.10+ made enter_room a coroutine; Rasa 3.6.21 does not await it."""
     channel, _ = _channel()
-    sio, joined, emitted = channel.sio, [], []
+    sio, joined = channel.sio, []
 
     async def enter_room(sid, room, namespace=None):
         joined.append((sid, room))
 
-    async def emit(event, data=None, room=None, namespace=None, **kwargs):
-        emitted.append((event, data, room))
-
-    sio.enter_room, sio.emit = enter_room, emit
+    sio.enter_room = enter_room
+    emitted = _emitted(sio)
     session_request = sio.handlers["/"]["session_request"]
-    await session_request("sid-1", {"session_id": "4f1c0ffee"})
-    assert joined == [("sid-1", "4f1c0ffee")]
-    assert emitted == [("session_confirm", "4f1c0ffee", "sid-1")]
-    # A session id that does not look like one gets a fresh one.
-    await session_request("sid-2", {"session_id": "../../etc" + "x" * 80})
-    assert joined[-1][0] == "sid-2" and len(joined[-1][1]) == 32 and joined[-1][1].isalnum()
+    await session_request("sid-1", {"session_id": None})
+    minted = emitted[-1][1]
+    assert emitted == [("session_confirm", minted, "sid-1")] and joined == [("sid-1", conversation_id(minted))]
+    # The confirmed id is kept on a reload (the widget sends it again).
+    await session_request("sid-2", {"session_id": minted})
+    assert emitted[-1] == ("session_confirm", minted, "sid-2") and joined[-1] == ("sid-2", conversation_id(minted))
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    ["1", "admin", "4f1c0ffee", "../../etc" + "x" * 80, "0" * 32 + "-" + "0" * 32, 17, ["a"], {"a": 1}],
+)
+async def test_a_session_id_the_server_did_not_sign_gets_a_fresh_one(chosen):
+    channel, _ = _channel()
+    sio = channel.sio
+    emitted = _emitted(sio)
+    sid = sio.manager.connect("engineio-1", "/")
+    await sio.handlers["/"]["session_request"](sid, {"session_id": chosen})
+    confirmed = emitted[-1][1]
+    assert confirmed != chosen and channel_signed(confirmed)
+    assert sio.rooms(sid) == [sid, conversation_id(confirmed)] or set(sio.rooms(sid)) == {
+        sid,
+        conversation_id(confirmed),
+    }
+
+
+def channel_signed(session_id):
+    return SessionIds(SESSION_KEY.encode()).signed(session_id)
 
 
 async def test_the_room_join_works_with_the_pinned_python_socketio():
     channel, _ = _channel()
     sio = channel.sio
+    _emitted(sio)
+    session_id = SessionIds(SESSION_KEY.encode()).mint()
     sid = sio.manager.connect("engineio-1", "/")
-    await sio.handlers["/"]["session_request"](sid, {"session_id": "abc123"})
-    assert "abc123" in sio.rooms(sid)
+    await sio.handlers["/"]["session_request"](sid, {"session_id": session_id})
+    assert conversation_id(session_id) in sio.rooms(sid)
 
 
 async def test_a_socket_can_only_talk_in_the_session_it_joined():
     channel, received = _channel()
     sio = channel.sio
+    emitted = _emitted(sio)
+    mine, someone_else = SessionIds(SESSION_KEY.encode()).mint(), SessionIds(SESSION_KEY.encode()).mint()
     sid = sio.manager.connect("engineio-1", "/")
-    await sio.handlers["/"]["session_request"](sid, {"session_id": "mine"})
+    await sio.handlers["/"]["session_request"](sid, {"session_id": mine})
     handle_message = sio.handlers["/"]["user_uttered"]
-    await handle_message(sid, {"message": "hallo", "session_id": "someone-else"})
+    await handle_message(sid, {"message": "hallo", "session_id": someone_else})
+    await handle_message(sid, {"message": "hallo", "session_id": conversation_id(mine)})  # the code is not the id
     await handle_message(sid, {"message": "hallo"})
-    await handle_message(sid, "not a dict")
     assert received == []
-    await handle_message(sid, {"message": "hallo", "session_id": "mine"})
-    assert [(m.text, m.sender_id, m.input_channel) for m in received] == [("hallo", "mine", "socketio")]
+    await handle_message(sid, {"message": "hallo", "session_id": mine})
+    assert [(m.text, m.sender_id, m.input_channel, m.metadata) for m in received] == [
+        ("hallo", conversation_id(mine), "socketio", None)
+    ]
+    assert [event for event, *_ in emitted] == ["session_confirm"]
+
+
+async def test_the_code_shown_to_the_visitor_cannot_join_the_live_chat():
+    channel, _ = _channel()
+    sio = channel.sio
+    emitted = _emitted(sio)
+    visitor = sio.manager.connect("engineio-1", "/")
+    await sio.handlers["/"]["session_request"](visitor, {"session_id": None})
+    session_id = emitted[-1][1]
+    code = conversation_id(session_id)
+    intruder = sio.manager.connect("engineio-2", "/")
+    await sio.handlers["/"]["session_request"](intruder, {"session_id": code})
+    assert code not in sio.rooms(intruder) and emitted[-1][1] != session_id
+
+
+@pytest.mark.parametrize(
+    "data, answer",
+    [
+        ("not a dict", "invalid_message"),
+        ({"message": 17}, "invalid_message"),
+        ({"message": None}, "invalid_message"),
+        ({"message": ["a"]}, "invalid_message"),
+        ({"message": {"text": "a"}}, "invalid_message"),
+        ({"message": True}, "invalid_message"),
+        ({}, "invalid_message"),
+        ({"message": "\ud800 rugpijn"}, "invalid_encoding"),
+    ],
+)
+async def test_a_message_that_is_not_text_gets_a_dutch_answer_not_silence(data, answer):
+    channel, received = _channel()
+    sio = channel.sio
+    emitted = _emitted(sio)
+    sid = sio.manager.connect("engineio-1", "/")
+    await sio.handlers["/"]["session_request"](sid, {})
+    session_id = emitted[-1][1]
+    if isinstance(data, dict):
+        data = {**data, "session_id": session_id}
+    await sio.handlers["/"]["user_uttered"](sid, data)
+    assert received == []
+    event, body, room = emitted[-1]
+    assert event == "bot_uttered" and body["text"] == getattr(messages(), answer)
+    assert room == (sid if isinstance(data, str) else conversation_id(session_id))
+
+
+@pytest.mark.parametrize(
+    "text, passed_on",
+    [
+        ("/restart", "restart"),
+        ("/session_start", "session_start"),
+        (" //faq", "faq"),
+        ('/faq{"x":1}', 'faq{"x":1}'),
+        ("/greet", "/greet"),
+        ("/faq/hernia", "/faq/hernia"),
+        ("hallo\x00daar", "hallo daar"),
+        pytest.param("rug " * 1000, ("rug " * 1000)[:1500].strip(), id="cut to 1500 characters"),
+    ],
+)
+async def test_commands_the_assistant_does_not_offer_reach_rasa_as_text(text, passed_on):
+    channel, received = _channel()
+    sio = channel.sio
+    emitted = _emitted(sio)
+    sid = sio.manager.connect("engineio-1", "/")
+    await sio.handlers["/"]["session_request"](sid, {})
+    await sio.handlers["/"]["user_uttered"](sid, {"message": text, "session_id": emitted[-1][1]})
+    assert [m.text for m in received] == [passed_on]
 
 
 # ---- served: the page, the socket's origin check, the browser ---------------------------------------------------

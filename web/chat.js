@@ -12,8 +12,8 @@
  * moves to its title, Tab reaches "Akkoord" and "Liever niet", Escape or "Liever niet" closes it and gives the
  * focus back to the button. "Akkoord" is remembered for this tab only (sessionStorage CONSENT_KEY): a reload
  * starts the widget right away, as the conversation itself survives a reload. Once the chat has started, the
- * panel #chat-privacy shows the conversation code (the widget's session id = the sender id on the server), which
- * the visitor quotes to have the conversation sent or deleted.
+ * panel #chat-privacy shows the conversation code (a hash of the widget's session id = the sender id on the server),
+ * which the visitor quotes to have the conversation sent or deleted.
  */
 (function () {
   "use strict";
@@ -45,15 +45,41 @@
     return conversation.filter(function (message) { return message && message.sender === "response"; }).length;
   }
 
-  // The conversation code in the page's privacy panel, once the widget has its session id.
+  // The conversation code in the page's privacy panel, once the widget has its session id. The code is the
+  // conversation id on the server: a one-way hash of the session id (channels/sessions.py, the same prefix), so
+  // the code a visitor quotes cannot be used to join the live chat. crypto.subtle exists on https and localhost.
+  var CONVERSATION_PREFIX = "rugpijn-gesprek:";
+  var CODE_LENGTH = 32;
+  var codeFor = { id: "", code: "" };
+
+  function conversationCode(id) {
+    if (!window.crypto || !window.crypto.subtle || !window.TextEncoder) return Promise.resolve("");
+    var bytes = new TextEncoder().encode(CONVERSATION_PREFIX + id);
+    return window.crypto.subtle.digest("SHA-256", bytes).then(function (digest) {
+      return Array.prototype.map.call(new Uint8Array(digest), function (b) {
+        return ("0" + b.toString(16)).slice(-2);
+      }).join("").slice(0, CODE_LENGTH);
+    });
+  }
+
   function showConversationCode() {
     var panel = document.getElementById("chat-privacy");
     var code = document.getElementById("chat-code");
     var session = storedSession();
     var id = session && typeof session.session_id === "string" ? session.session_id : "";
     if (!panel || !code || !id) return;
-    if (code.textContent !== id) code.textContent = id;
-    if (panel.hidden) panel.hidden = false;
+    if (codeFor.id === id) {
+      if (codeFor.code && code.textContent !== codeFor.code) code.textContent = codeFor.code;
+      if (codeFor.code && panel.hidden) panel.hidden = false;
+      return;
+    }
+    codeFor = { id: id, code: "" };
+    conversationCode(id).then(function (value) {
+      if (codeFor.id !== id || !value) return;
+      codeFor.code = value;
+      code.textContent = value;
+      panel.hidden = false;
+    });
   }
 
   // Messages restored from sessionStorage after a reload were heard before: announce only newer ones.

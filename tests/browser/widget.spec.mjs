@@ -14,6 +14,7 @@
 // of the conversation in the server's tracker store.
 
 import assert from "node:assert/strict";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -279,7 +280,9 @@ async function main() {
     step(`button "${keyboardTitle}" chosen with the keyboard`);
 
     const sessionId = await page.evaluate(() => JSON.parse(sessionStorage.getItem("chat_session")).session_id);
-    assert.match(sessionId, /^[0-9a-f]{32}$/, "the widget's session id is in sessionStorage");
+    assert.match(sessionId, /^[0-9a-f]{32}-[0-9a-f]{32}$/, "the server-signed session id is in sessionStorage");
+    // The code the visitor sees is the conversation id: a one-way hash of the session id (channels/sessions.py).
+    const expectedCode = crypto.createHash("sha256").update(`rugpijn-gesprek:${sessionId}`).digest("hex").slice(0, 32);
 
     step("the page shows the conversation code under \"Privacy en je gesprekscode\"");
     await page.waitForSelector("#chat-privacy", { state: "visible" });
@@ -287,7 +290,8 @@ async function main() {
     await page.click("#chat-privacy summary");
     await page.waitForSelector("#chat-code", { state: "visible" });
     const code = (await page.textContent("#chat-code")).trim();
-    assert.equal(code, sessionId, "the conversation code is the widget's session id");
+    assert.equal(code, expectedCode, "the conversation code is the hash of the widget's session id");
+    assert.ok(!sessionId.includes(code), "the code does not reveal the session id");
     assert.match(await page.textContent("#chat-privacy"), /klantenservice@voorbeeld-webshop\.invalid/);
     assert.deepEqual((await storage(page)).local, [], "nothing may be kept in localStorage");
     const userBefore = await texts(page, USER_TEXTS);
@@ -309,11 +313,12 @@ async function main() {
       sessionId, "the same session after the reload");
     assert.equal(await page.$$eval("#chat-live p", (nodes) => nodes.length), 0,
       "restored messages are not announced again");
-    assert.equal((await page.textContent("#chat-code")).trim(), sessionId, "the same code after the reload");
+    await page.waitForFunction((expected) => (document.getElementById("chat-code").textContent || "").trim() === expected,
+      expectedCode);
     await page.screenshot({ path: path.join(ARTIFACTS, "widget.png") });
     step(`screenshot: ${path.join(ARTIFACTS, "widget.png")}`);
 
-    step(`the server's tracker of session ${sessionId}`);
+    step(`the server's tracker of conversation ${code}`);
     const conversation = await tracker(code);
     assert.equal(conversation.sender_id, code, "the code on the page is the conversation's sender id on the server");
     const events = conversation.events;
