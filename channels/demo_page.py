@@ -92,7 +92,7 @@ class DemoPage(InputChannel):
             relative, content_type = FILES[name]
             path = self.directory / relative
             if not path.is_file():
-                return response.text("not found", status=404)
+                return response.text("not found", status=404, headers=SECURITY_HEADERS)
             if name == "webchat.js":
                 return response.raw(self._bundle(path), headers=SECURITY_HEADERS, content_type=content_type)
             return await response.file(path, headers=SECURITY_HEADERS, mime_type=content_type)
@@ -108,7 +108,7 @@ class DemoPage(InputChannel):
         @page.route("/<name:str>", methods=["GET"])
         async def asset(_: Request, name: str) -> HTTPResponse:
             if name not in FILES:
-                return response.text("not found", status=404)
+                return response.text("not found", status=404, headers=SECURITY_HEADERS)
             return await send(name)
 
         return page

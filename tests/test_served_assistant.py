@@ -1,5 +1,6 @@
 """End to end: the assistant served as `make run` serves it, over the REST channel and the HTTP API."""
 
+import json
 import re
 
 import pytest
@@ -162,3 +163,67 @@ def test_an_unknown_slash_command_gets_one_answer_and_the_conversation_goes_on(a
 def test_the_warm_up_at_start_stores_no_conversation(assistant):
     tracker = assistant.tracker("warm-up")
     assert [e for e in tracker["events"] if e["event"] in ("user", "bot")] == []
+
+
+# ---- issue 11: the channel's budget and rules, as a visitor or a caller notices them --------------------------------
+
+
+def _post(assistant, body, stream=False):
+    url = assistant.webhook + ("?stream=true" if stream else "")
+    return requests.post(url, data=body, headers={"Content-Type": "application/json"}, timeout=60)
+
+
+def test_a_one_megabyte_message_is_refused_with_413_before_any_work(assistant):
+    response = _post(assistant, json.dumps({"sender": assistant.new_sender(), "message": "ik heb rugpijn " * 70000}))
+    assert response.status_code == 413
+    assert response.json()["error"] == "too_large" and "te lang" in response.json()["message"]
+
+
+@pytest.mark.parametrize("body", ['{"message": "ik heb koorts"}', '{"sender": null, "message": "ik heb koorts"}'])
+def test_without_a_sender_nobody_shares_the_default_conversation(assistant, body):
+    for _ in range(2):
+        response = _post(assistant, body)
+        assert response.status_code == 400 and response.json()["error"] == "invalid_sender"
+    assert [e for e in assistant.tracker("default")["events"] if e["event"] == "user"] == []
+
+
+@pytest.mark.parametrize("command", ["/restart", "/session_start", "/faq", '/faq{"x":1}'])
+def test_a_command_the_assistant_does_not_offer_gets_an_answer(assistant, command):
+    sender = assistant.new_sender()
+    texts = _texts(assistant.say(sender, command))
+    assert texts and all(texts), f"no answer to {command}"
+    user = [e for e in assistant.tracker(sender)["events"] if e["event"] == "user"][-1]
+    assert not user["text"].startswith("/") and user["parse_data"]["intent"]["name"] not in ("restart", "session_start")
+
+
+def test_restart_typed_by_a_visitor_keeps_the_alarm_sign_lock(assistant):
+    sender = assistant.new_sender()
+    assert "112" in assistant.say(sender, "sinds vanochtend kan ik mijn plas niet meer ophouden")[0]["text"]
+    for command in ("/restart", "/session_start"):
+        assistant.say(sender, command)
+    assistant.say(sender, "welke oefeningen kan ik doen?")
+    assert _answered_by(assistant.tracker(sender))[0] == "utter_red_flag_reminder"
+    assert not [e for e in assistant.tracker(sender)["events"] if e["event"] in ("restart", "session_started")][1:]
+
+
+@pytest.mark.parametrize("message", [[1], 17, None, {"text": "hallo"}])
+def test_a_stream_always_ends(assistant, message):
+    response = _post(assistant, json.dumps({"sender": assistant.new_sender(), "message": message}), stream=True)
+    assert response.status_code == 400 and response.json()["error"] == "invalid_message"
+    streamed = _post(assistant, json.dumps({"sender": assistant.new_sender(), "message": "hallo"}), stream=True)
+    lines = [json.loads(line) for line in streamed.text.splitlines() if line.strip()]
+    assert streamed.status_code == 200 and lines and lines[0]["text"]
+
+
+def test_the_caller_cannot_choose_the_channel_or_store_metadata(assistant):
+    sender = assistant.new_sender()
+    body = {"sender": sender, "message": "hallo", "input_channel": "telegram", "metadata": {"admin": True}}
+    assert _post(assistant, json.dumps(body)).status_code == 200
+    user = [e for e in assistant.tracker(sender)["events"] if e["event"] == "user"][-1]
+    assert user["input_channel"] == "rest" and "admin" not in (user.get("metadata") or {})  # Rasa adds model_id
+
+
+def test_a_404_under_the_demo_page_has_the_security_headers(assistant):
+    response = requests.get(f"{assistant.url}/demo/x", timeout=10)
+    assert response.status_code == 404
+    assert response.headers["X-Content-Type-Options"] == "nosniff" and "Content-Security-Policy" in response.headers
