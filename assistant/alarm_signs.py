@@ -130,6 +130,8 @@ class Questions(Schema):
     """A clause that asks about a sign in general ("Wat is het caudasyndroom?") is not an alarm."""
 
     starts: tuple[str, ...] = ()
+    conditional: tuple[str, ...] = ()
+    hypothetical: tuple[str, ...] = ()
     personal: tuple[str, ...] = ()
 
 
@@ -401,11 +403,15 @@ def _find(part: str, wording: _Wording, negation: Negation) -> bool | None:
 
 
 def _asks_about(part: _Part, questions: Questions) -> bool:
-    """A general question about a sign ("Is een scheurtje gevaarlijk?"), not a report of one."""
+    """A general or hypothetical question about a sign ("Is een scheurtje gevaarlijk?"), not a report of one."""
     if not part.question:
         return False
     words = part.text.split(" ")
-    return words[0] in questions.starts and not any(w in questions.personal for w in words)
+    if words[0] not in questions.starts:
+        return False
+    rest = words[1:]
+    hypothetical = any(w in questions.conditional for w in rest) and any(w in questions.hypothetical for w in rest)
+    return hypothetical or not any(w in questions.personal for w in words)
 
 
 def _ages(text: str, lexicon: Lexicon) -> list[int]:
@@ -430,10 +436,10 @@ def assess(raw_text: str, lexicon: Lexicon | None = None) -> Assessment:
     any cutting for the classifiers).
     """
     lexicon = lexicon or load_lexicon()
-    parts = _parts((raw_text or "")[:MAX_CHARACTERS])
+    head = (raw_text or "")[:MAX_CHARACTERS]
+    parts = _parts(head)
     reported = [part for part in parts if not _asks_about(part, lexicon.questions)]
-    joined = " . ".join(part.text for part in parts)
-    ages = _ages(joined, lexicon)
+    ages = _ages(normalise(head), lexicon)  # across punctuation: "mijn vader (67) is gevallen"
 
     found: dict[str, SignFound] = {}
     asks: list[tuple[str, str]] = []
