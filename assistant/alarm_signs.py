@@ -500,6 +500,15 @@ def tier_table(lexicon_file: Path = LEXICON_PATH) -> list[dict[str, str]]:
     return rows
 
 
+def tier_table_markdown(lexicon_file: Path = LEXICON_PATH) -> str:
+    """The tier table as the README's safety section shows it (``python -m assistant.alarm_signs``)."""
+    lines = ["| sign | what | tier (NTS) | source |", "|---|---|---|---|"]
+    for row in tier_table(lexicon_file):
+        tier = row["tier"] if ";" in row["tier"] else f"{row['tier']} ({row['nts']})"
+        lines.append(f"| `{row['sign']}` | {row['what']} | {tier} | {row['source']} |")
+    return "\n".join(lines)
+
+
 def _compile(wording: Wording, negation_window: int | None = None) -> _Wording:
     return _Wording(
         keywords=wording.keywords,
@@ -532,3 +541,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         negation=data.negation,
         questions=data.questions,
     )
+
+
+if __name__ == "__main__":
+    print(tier_table_markdown())

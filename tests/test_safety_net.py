@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.alarm_signs import LEXICON_PATH, MAX_CHARACTERS, assess, load_lexicon, normalise, tier_table
+from assistant.alarm_signs import (
+    LEXICON_PATH,
+    MAX_CHARACTERS,
+    assess,
+    load_lexicon,
+    normalise,
+    tier_table,
+    tier_table_markdown,
+)
 from common import safety
 from common.data_files import DataFileError
 
@@ -370,3 +378,9 @@ def test_the_safety_names_are_those_of_the_domain():
     assert set(safety.BLOCKED_AFTER_ALARM) <= intents
     assert set(safety.TIER_INTENTS) == set(safety.TIER_ORDER)
     assert {entry.tier for entry in load_lexicon().entries if entry.tier} <= set(safety.TIER_ORDER)
+
+
+def test_the_readme_shows_the_tier_table_of_the_yaml():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = "\n".join(line.strip() for line in readme.splitlines())
+    assert tier_table_markdown() in shown, "README: paste the output of `python -m assistant.alarm_signs`"
