@@ -118,6 +118,10 @@ CASES = [
     ("ik ben 6 kilo afgevallen", None, None, "weight_loss", False),
     ("ik heb kanker gehad of zo, weet ik veel", "soon", "cancer", None, False),
     ("ik had kanker", "soon", "cancer", None, False),
+    ("ik heb bestraling gehad voor een tumor en nu rugpijn", "soon", "cancer", None, False),
+    ("chemo achter de rug en nu last van mijn rug", "soon", "cancer", None, False),
+    ("ik ben vorig jaar bestraald", "soon", "cancer", None, False),
+    ("ik word bestraald voor borstkanker", "today", "cancer", None, False),
     ("mijn tante had kanker", None, None, None, False),  # family history: not an alarm sign
     ("ik ben bang dat het kanker is", None, None, None, False),  # a worry, not a history
     ("mijn moeder heeft kanker en nu ook rugpijn", "today", "cancer", None, False),
