@@ -234,6 +234,10 @@ class RasaServer(Assistant):
         self.env = {**os.environ, **SERVER_ENV, "RASA_AUTH_TOKEN": self.token, **(env or {})}
         self.log_path = workdir / f"{name}-{self.port}.log"
         self.credentials = workdir / "credentials.yml"
+        # Rasa's own REST channel, not the project's channels.rest.RestInput: these servers test storage, locks and
+        # outages, and tests/test_scale_out.py tags each message with caller metadata to check the stored order,
+        # which the project's channel deliberately does not store. The project's channel is tested through
+        # scripts/run.sh (RunScript: tests/test_served_assistant.py, tests/test_bad_input.py).
         self.credentials.write_text("rest:\n")
         self.process: Optional[subprocess.Popen] = None
 
