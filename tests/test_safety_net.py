@@ -158,6 +158,12 @@ CASES = [
         False,
     ),
     ("mijn been begeeft het steeds", "emergency", "progressive_weakness", None, False),
+    ("ik kan me plas nie meer houwen", "emergency", "cauda_equina", None, False),  # Flemish, colloquial
+    ("mijn poep voelt helemaal doof", "emergency", "cauda_equina", None, False),  # Flemish: poep = bottom
+    ("mijn been is lam", "emergency", "progressive_weakness", None, False),
+    ("ik ben incontinnent", "emergency", "cauda_equina", None, False),  # typo
+    ("ik heb koors en rugpein", "today", "fever", None, False),  # typos
+    ("ik heb zo'n schrik dat het iets ergs is", None, None, None, False),  # Flemish: schrik = fear
     ("mijn benen voelen steeds doffer aan en ik wankel", "emergency", "progressive_weakness", None, False),
     ("ik ben 's nachts kletsnat van het zweet", "soon", "night_sweats", None, False),
     ("mijn dochter van 15 heeft al weken rugpijn", "soon", "age_onset", None, False),
