@@ -3,8 +3,8 @@
 In Rasa 3.6 an active form outranks rules: RulePolicy predicts the form's next step as a
 "no user" prediction, which beats every other policy. This policy makes the same kind of
 prediction with a higher priority whenever the latest user message carries an alarm: the
-``alarm`` key that ``assistant.components.SafetyNet`` puts into the parse data (or, in a model
-without it, a safety intent). For that turn it plans the replies:
+``alarm`` key that ``assistant.components.SafetyNet`` puts into the parse data (where a tracker lacks
+it, the same lexicon reads the message's text), or a safety intent. For that turn it plans the replies:
 
 1. the medical tier's response (``utter_red_flag_emergency|today|soon``), then ``utter_crisis``
    when a crisis came with it (both answers, the medical one first);
@@ -37,6 +37,7 @@ from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, Use
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from assistant.alarm_signs import assess
 from assistant.triage_followup import (
     ASKABLE,
     SCREENING,
@@ -49,6 +50,7 @@ from assistant.triage_followup import (
     settled_response,
 )
 from common.safety import (
+    ALARM_PARSE_KEY,
     ALARM_SLOT,
     BLOCKED_AFTER_ALARM,
     CRISIS,
@@ -62,8 +64,6 @@ from common.safety import (
     TIER_TODAY,
 )
 
-# The parse-data key of assistant.components.SafetyNet (tier, signs, ask, crisis).
-ALARM_KEY = "alarm"
 MEDICAL_TIER_RESPONSES = {
     tier: SAFETY_RESPONSES[TIER_INTENTS[tier]] for tier in (TIER_EMERGENCY, TIER_TODAY, TIER_SOON)
 }
@@ -87,8 +87,18 @@ def _session_events(tracker: DialogueStateTracker) -> list[Any]:
 
 
 def _alarm(user: UserUttered) -> dict[str, Any] | None:
-    alarm = (user.parse_data or {}).get(ALARM_KEY)
-    return alarm if isinstance(alarm, dict) else None
+    """The message's ``alarm`` parse data; read from its text with the same lexicon when it lacks the key.
+
+    The key is missing where Rasa rebuilds a message from its intent: ``rasa test core --e2e`` puts a story's
+    message into the tracker with the story's intent and only the response selector's parse data, so the
+    SafetyNet's output of the same text is not there. Without text (an intent payload) there is nothing to read.
+    """
+    alarm = (user.parse_data or {}).get(ALARM_PARSE_KEY)
+    if isinstance(alarm, dict):
+        return alarm
+    if user.text and not user.text.startswith("/"):
+        return assess(user.text).as_parse_data()
+    return None
 
 
 def _pending_question(events: list[Any], last_user: int) -> str | None:
@@ -96,7 +106,10 @@ def _pending_question(events: list[Any], last_user: int) -> str | None:
     for event in reversed(events[:last_user]):
         if isinstance(event, UserUttered):
             return None
-        if isinstance(event, ActionExecuted) and event.action_name != ACTION_LISTEN_NAME:
+        if isinstance(event, ActionExecuted) and event.action_name not in (
+            ACTION_LISTEN_NAME,
+            ACTION_DEACTIVATE_LOOP_NAME,  # a question in the middle of a form ends it
+        ):
             return asked_sign(event.action_name)
     return None
 
@@ -112,13 +125,17 @@ def _answer_plan(user: UserUttered, sign: str) -> list[str]:
     resolution = resolve_answer(sign, user.text)
     tiers = [resolution.tier]
     if alarm is None:
-        # A model without the alarm key: the safety intent is all there is.
+        # A message without text (an intent payload): the safety intent is all there is.
         tiers.append(INTENT_TIERS.get(user.intent.get("name")))
         crisis = user.intent.get("name") == CRISIS
     else:
         # A new alarm sign in the answer wins when it is more urgent; a sign that needs asking
-        # again is read from the same answer (no second question in a row).
-        tiers.append(alarm.get("tier"))
+        # again is read from the same answer (no second question in a row). A tier that only the
+        # classifier saw counts when it is an emergency: an answer talks about the sign asked about
+        # ("ja, bewust afgevallen met een dieet"), and the classifier hears the sign in it.
+        lexicon_signs = [s for s in alarm.get("signs") or [] if s.get("sign") != TIER_CRISIS]
+        if lexicon_signs or alarm.get("tier") == TIER_EMERGENCY:
+            tiers.append(alarm.get("tier"))
         new_ask = alarm.get("ask")
         if new_ask and new_ask != sign:
             tiers.append(resolve_answer(new_ask, user.text).tier if new_ask in ASKABLE else TIER_EMERGENCY)
@@ -135,7 +152,7 @@ def _message_plan(user: UserUttered) -> list[str] | None:
     """The replies to a message that is no answer to a follow-up question (None: not an alarm)."""
     intent = user.intent.get("name")
     alarm = _alarm(user)
-    if alarm is None:
+    if alarm is None:  # an intent payload: its intent is all there is
         return [SAFETY_RESPONSES[intent]] if intent in SAFETY_RESPONSES else None
     ask, crisis = alarm.get("ask"), bool(alarm.get("crisis"))
     tiers = [alarm.get("tier")]

@@ -23,15 +23,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from common.safety import TIER_EMERGENCY, TIER_SOON, TIER_TODAY
+from common.safety import ASK_RESPONSE_PREFIX, MEDICAL_TIERS, TIER_EMERGENCY, TIER_SOON, TIER_TODAY
 
 # The screening question of the questionnaire is asked as if it were a sign.
 SCREENING: Final = "screening"
-ASK_PREFIX: Final = "utter_red_flag_ask_"
+ASK_PREFIX: Final = ASK_RESPONSE_PREFIX
 SETTLED_PREFIX: Final = "utter_red_flag_settled_"
-
-# Medical tiers, most urgent first.
-MEDICAL_TIERS: Final = (TIER_EMERGENCY, TIER_TODAY, TIER_SOON)
 
 # The tier an answer gets when it does not settle the question: the most urgent the sign can have
 # (a high-energy accident, already an emergency, is never asked about).

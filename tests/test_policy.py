@@ -149,8 +149,11 @@ def test_a_sign_that_needs_a_fact_is_asked_about_first(sign):
 
 def test_the_question_in_the_middle_of_the_questionnaire_ends_the_form():
     message = _alarm_message("ik ben gisteren van de trap gevallen", ask="trauma", signs=["trauma"])
-    replies, _ = _replies(_user("exercise_recommendation"), ActionExecuted(FORM), ActiveLoop(FORM), message)
+    replies, events = _replies(_user("exercise_recommendation"), ActionExecuted(FORM), ActiveLoop(FORM), message)
     assert replies == ["utter_red_flag_ask_trauma", "action_deactivate_loop", "action_listen"]
+    events += [ActionExecuted("action_listen"), _alarm_message("ik ben 72")]
+    replies, _ = _replies(*events)
+    assert replies == ["utter_red_flag_today", "action_listen"]
 
 
 @pytest.mark.parametrize(
@@ -175,13 +178,36 @@ def test_the_answer_sets_the_tier(sign, answer, first_reply):
 
 
 def test_a_new_alarm_sign_in_the_answer_wins():
-    events = _asked("trauma", "ik ben gevallen", "nee ik ben 30, maar ik voel mijn billen niet meer", tier="emergency")
+    events = _asked(
+        "trauma",
+        "ik ben gevallen",
+        "nee ik ben 30, maar ik voel mijn billen niet meer",
+        tier="emergency",
+        signs=["cauda_equina"],
+    )
+    replies, _ = _replies(*events)
+    assert replies == ["utter_red_flag_emergency", "action_listen"]
+
+
+def test_a_tier_only_the_classifier_heard_in_the_answer_does_not_undo_a_settled_no():
+    # The classifier hears "afgevallen" again; the lexicon found no sign in the answer.
+    events = _asked("weight_loss", "ik ben afgevallen", "ja, bewust afgevallen met een dieet")
+    events[-1].parse_data["alarm"]["tier"] = "soon"
+    replies, _ = _replies(*events)
+    assert replies == ["utter_red_flag_settled_weight_loss", "action_listen"]
+
+
+def test_an_emergency_only_the_classifier_heard_in_the_answer_still_wins():
+    events = _asked("sudden_severe", "opeens enorme pijn", "gebeurde bij het tillen, nu zie ik zwart")
+    events[-1].parse_data["alarm"]["tier"] = "emergency"
     replies, _ = _replies(*events)
     assert replies == ["utter_red_flag_emergency", "action_listen"]
 
 
 def test_a_settled_no_next_to_a_new_sign_gives_that_sign():
-    events = _asked("weight_loss", "ik ben afgevallen", "ja bewust, maar ik heb nu wel koorts", tier="today")
+    events = _asked(
+        "weight_loss", "ik ben afgevallen", "ja bewust, maar ik heb nu wel koorts", tier="today", signs=["fever"]
+    )
     replies, _ = _replies(*events)
     assert replies == ["utter_red_flag_today", "action_listen"]
 
@@ -308,3 +334,11 @@ def test_other_intents_are_left_to_the_other_policies(intent):
     assert next_safety_action(_tracker(_user(intent))) is None
     no_alarm = {"tier": None, "signs": [], "ask": None, "crisis": False}
     assert next_safety_action(_tracker(_user(intent, "tekst", no_alarm))) is None
+
+
+def test_without_the_alarm_key_the_text_is_read_with_the_same_lexicon():
+    # As `rasa test core --e2e` rebuilds a story's message: the story's intent, no SafetyNet output.
+    replies, _ = _replies(_user("red_flag_today", "gisteren viel ik hard op mijn stuit"))
+    assert replies == ["utter_red_flag_ask_trauma", "action_listen"]
+    replies, _ = _replies(_user("red_flag_emergency", "Ik ben wanhopig, ik kan mijn plas niet ophouden"))
+    assert replies == ["utter_red_flag_emergency", "utter_crisis", "action_listen"]

@@ -1,7 +1,11 @@
 """Reading the answer to a follow-up question about an alarm sign: the tier a GP would give it."""
 
-import pytest
+from pathlib import Path
 
+import pytest
+import yaml
+
+from assistant.alarm_signs import assess
 from assistant.triage_followup import (
     ASKABLE,
     UNSETTLED_TIER,
@@ -163,15 +167,16 @@ def test_most_urgent_tier():
         ("sudden_severe", "niet bij het tillen, ik zweet en heb buikpijn", settled("emergency")),
         ("sudden_severe", "nee, ik heb buikpijn", settled("emergency")),
         ("trauma", "geen prednison, wel botontkalking", settled("today")),
-        # The answers the buttons send.
+        # The answers the buttons send (domain.yml).
         ("trauma", "ja, een daarvan geldt voor mij", settled("today")),
         ("trauma", "nee, niets daarvan", settled("soon")),
-        ("weight_loss", "ja, bewust afgevallen met een dieet", NO_ALARM),
-        ("weight_loss", "nee, het ging vanzelf", settled("soon")),
-        ("cancer", "ik heb het nu of ben nog in behandeling", settled("today")),
-        ("cancer", "vroeger gehad, de behandeling is afgerond", settled("soon")),
-        ("sudden_severe", "het begon bij het tillen of bukken", NO_ALARM),
+        ("weight_loss", "ja, dat was bewust", NO_ALARM),
+        ("weight_loss", "nee, niet bewust", settled("soon")),
+        ("cancer", "ja, ik ben nog in behandeling", settled("today")),
+        ("cancer", "nee, het is van vroeger", settled("soon")),
+        ("sudden_severe", "bij het tillen of bukken", NO_ALARM),
         ("sudden_severe", "uit het niets, met buikpijn, zweten of flauwte", settled("emergency")),
+        ("sudden_severe", "nee, uit het niets, zonder buikpijn of zweten", settled("today")),
         ("sudden_severe", "uit het niets, zonder buikpijn, zweten of flauwte", settled("today")),
         ("screening", "problemen met plassen of ontlasting of een doof gevoel", settled("emergency")),
         ("screening", "snel minder kracht in een been", settled("emergency")),
@@ -185,3 +190,31 @@ def test_most_urgent_tier():
 )
 def test_negation_scope_and_the_button_answers(sign, text, expected):
     assert resolve_answer(sign, text) == expected
+
+
+def test_every_button_of_a_follow_up_question_settles_it_and_each_gives_another_answer():
+    responses = yaml.safe_load((Path(__file__).parent.parent / "domain.yml").read_text(encoding="utf-8"))["responses"]
+    for sign in ASKABLE:
+        buttons = responses[ask_response(sign)][0]["buttons"]
+        assert len(buttons) >= 2
+        readings = [resolve_answer(sign, button["payload"]) for button in buttons]
+        assert all(r.settled for r in readings), (sign, readings)
+        if sign == "screening":  # one button per group of signs: every tier is among them
+            assert {r.tier for r in readings} == {"emergency", "today", "soon"}
+        else:
+            assert len({r.tier for r in readings}) == len(readings), (sign, readings)
+
+
+@pytest.mark.parametrize(
+    "sign, message",
+    [
+        ("trauma", "gisteren viel ik hard op mijn stuit"),
+        ("weight_loss", "ik ben de afgelopen maanden 5 kilo afgevallen en mijn rug doet pijn"),
+        ("cancer", "ik ben borstkankerpatiënt en heb sinds kort rugpijn"),
+        ("sudden_severe", "ik kreeg opeens een enorme pijn in mijn rug"),
+    ],
+)
+def test_an_unsettled_answer_gets_the_tier_the_safety_net_forces_for_the_question(sign, message):
+    found = assess(message)
+    assert found.ask == sign
+    assert found.ask_tier == UNSETTLED_TIER[sign]
