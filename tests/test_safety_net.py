@@ -5,7 +5,6 @@ the tier the assistant answers with (None: no medical alarm), the sign that sets
 (``ask``) when the message lacks the fact that sets the tier, and whether crisis help is needed.
 """
 
-import time
 from pathlib import Path
 
 import pytest
@@ -286,12 +285,11 @@ def test_a_sign_hidden_at_the_end_of_a_long_message_is_found():
 
 
 def test_a_megabyte_message_is_read_only_as_far_as_the_limit():
-    # Speed itself is measured in `make bench`; here: the limit is what keeps the check linear.
+    # The limit is what keeps the check linear on pasted text (timings belong in `make bench`, not here).
     filler = "mijn been voelt soms raar " * 50_000
-    started = time.process_time()
+    assert len(filler) > 100 * MAX_CHARACTERS
     assert assess(filler + " ik kan mijn plas niet ophouden").tier is None
     assert assess("ik kan mijn plas niet ophouden " + filler).tier == "emergency"
-    assert time.process_time() - started < 30  # a runaway regular expression takes minutes, not seconds
 
 
 def test_every_sign_of_the_interface_is_in_the_table_with_a_source_and_an_nts_category():
