@@ -220,8 +220,9 @@ class Assessment:
     Attributes:
         tier: the most urgent medical tier of the signs found (``emergency``, ``today``, ``soon``) or None.
         signs: every non-negated sign whose tier is settled, most urgent first (crisis included).
-        ask: a sign whose tier the message does not settle (one follow-up question), only when no sign
-            with a settled medical tier was found.
+        ask: a sign whose tier the message does not settle (one follow-up question), only when no other sign
+            with a settled tier (crisis included) was found; next to a crisis the sign gets its more urgent
+            tier instead.
         ask_tier: the more urgent tier the ``ask`` sign could have: what to answer if the question is
             ignored.
         crisis: thoughts of suicide or acute distress were found.
@@ -470,8 +471,12 @@ def assess(raw_text: str, lexicon: Lexicon | None = None) -> Assessment:
     medical = [s for s in signs if s.tier in MEDICAL_TIERS]
     tier = medical[0].tier if medical else None
     ask, ask_tier = None, None
+    crisis = TIER_CRISIS in {s.tier for s in signs}
     if tier is None and asks:
         ask, ask_tier = min(asks, key=lambda a: _urgency(a[1]))
+        if crisis:
+            # No question next to a crisis answer: the unsettled sign gets its more urgent tier at once.
+            tier, ask = ask_tier, None
     # A sign whose tier depends on context and was asked about is not "negated" either.
     asked = {a for a, _ in asks}
     return Assessment(
@@ -479,7 +484,7 @@ def assess(raw_text: str, lexicon: Lexicon | None = None) -> Assessment:
         signs=signs,
         ask=ask,
         ask_tier=ask_tier,
-        crisis=TIER_CRISIS in {s.tier for s in signs},
+        crisis=crisis,
         negated=tuple(s for s in dict.fromkeys(negated) if s not in found and s not in asked),
     )
 

@@ -183,6 +183,7 @@ CASES = [
     ("ik zie geen reden meer om door te gaan", None, "crisis", None, True),
     ("ik heb pillen gespaard", None, "crisis", None, True),
     ("ik wil niet meer", None, "crisis", None, True),
+    ("ik zie het niet meer zitten, ik ben ook nog van de trap gevallen", "today", "crisis", None, True),
     # --- near misses of our own
     ("ik ben 19 en heb rugpijn na het sporten", None, None, None, False),
     ("plots een messteek in mijn rug toen ik me omdraaide", None, None, None, False),
