@@ -109,7 +109,8 @@ class ActionExerciseRecommendation(Action):
         # The answers are used once: asking for exercises again starts the questions anew.
         events = [SlotSet(slot, None) for slot in FORM_SLOTS] + [SlotSet(FAILURES_SLOT, 0)]
         if result.outcome == OUTCOME_RED_FLAG:
-            # A yes on the screening question without knowing which sign: the most urgent tier.
+            # SafetyNetPolicy asks which sign after a yes (utter_red_flag_ask_screening), so this runs only
+            # where it did not: without knowing which sign, the most urgent tier.
             dispatcher.utter_message(response=SAFETY_RESPONSES[RED_FLAG_EMERGENCY])
             return events + [SlotSet(ALARM_SLOT, True)]
         if result.outcome != OUTCOME_EXERCISES:
