@@ -10,6 +10,8 @@ drives it from this process over loopback with simulated visitors who run real m
   startup    time to ready, time to the first answer after ready, model load time (Agent.load, separately)
   footprint  peak RSS (VmHWM) of the Rasa server and of the action server
   training   a timed `rasa train --force` into a temporary folder (--skip-train to skip)
+  big message  another visitor's short message alone, next to an ordinary one, a 60 KB one and a 1 MB one (refused
+             with 413): the extra wait, target at most 50 ms (--skip-big-message to skip)
   outages    time to the apology when the database is cut or refuses writes, or the action server is down or
              hangs (needs PostgreSQL; --skip-outages to skip)
 
@@ -20,9 +22,10 @@ Writes reports/bench/ (bench.json, summary.md, bench.png) and copies summary.md 
   python -m benchmark --smoke --outages    the same, and the outage timings once each
   python -m benchmark --profile            also record a py-spy profile of the Rasa server under load
   python -m benchmark --workers-experiment     also: 2 Sanic workers with a Redis lock store (needs redis-server)
+  python -m benchmark --only big-message       only the big-message experiment on ours (~2 min)
 
 The package, by job: load.py (the simulated visitors), footprint.py (a bot served by the tests' own harness,
-tests/support/processes.py, with its peak memory), profile.py (py-spy), experiments.py, report.py.
+tests/support/processes.py, with its peak memory), profile.py (py-spy), big_message.py, experiments.py, report.py.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from typing import Any, Dict, Optional, Sequence
 
 from benchmark.experiments import (
     bench_system,
+    big_message_alone,
     endpoints_env,
     model_load_probe,
     outage_experiment,
@@ -80,6 +84,10 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
     parser.add_argument("--render", metavar="BENCH_JSON", help="only rewrite summary.md/bench.png from a bench.json")
     parser.add_argument("--skip-outages", action="store_true", help="no outage timings (they need PostgreSQL)")
     parser.add_argument("--outages", action="store_true", help="outage timings in a --smoke run too (once each)")
+    parser.add_argument("--big-message-trials", type=int, default=40, help="big-message experiment: rounds (40)")
+    parser.add_argument("--big-message-seconds", type=float, default=120, help="big-message experiment: time cap")
+    parser.add_argument("--skip-big-message", action="store_true", help="no big-message experiment")
+    parser.add_argument("--only", choices=["big-message"], help="run only this experiment (on ours)")
     args = parser.parse_args(argv)
 
     if args.render:  # only redo summary.md and bench.png from an earlier bench.json
@@ -96,18 +104,21 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
         args.levels, args.level_seconds, args.visitors, args.realistic_seconds = "1,4", 4, 5, 6
         args.think, args.skip_baseline, args.skip_train, args.docs = "0.2,0.5", True, True, ""
         args.skip_outages = not args.outages
+        args.big_message_trials, args.big_message_seconds = 4, 30
+    if args.only:  # a part of a run: docs/bench keeps the last full one
+        args.skip_baseline, args.skip_train, args.docs = True, True, ""
     args.levels = [int(x) for x in args.levels.split(",")]
     args.think = [float(x) for x in args.think.split(",")]
     args.out_path = (ROOT / args.out).resolve()
     args.out_path.mkdir(parents=True, exist_ok=True)
 
-    if args.smoke:
+    if args.smoke or args.only:
         if not OURS_MODEL.exists():
             raise SystemExit(f"{OURS_MODEL.relative_to(ROOT)} is missing: run `make train` first")
     else:
         ensure_model("ours")
-    models = {"ours": OURS_MODEL}
-    if not args.skip_baseline:
+    models = {} if args.only else {"ours": OURS_MODEL}
+    if not args.skip_baseline and not args.only:
         ensure_model("rasa_default")
         models["rasa_default"] = BASELINE_MODEL
 
@@ -116,6 +127,7 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
         "machine": machine(),
         "machine_short": f"{os.cpu_count()} cores, shared",
         "smoke": args.smoke,
+        "only": args.only,
         "settings": {
             "levels": args.levels,
             "level_seconds": args.level_seconds,
@@ -124,6 +136,7 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
             "realistic_seconds": args.realistic_seconds,
             "think": args.think,
             "endpoints": args.endpoints or "endpoints.yml",
+            "big_message_trials": args.big_message_trials,
         },
         "targets": TARGETS,
         "systems": {},
@@ -139,17 +152,21 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
                 env_extra={**endpoints_env(args.endpoints), **BASELINE_ENV.get(name, {})},
                 profile=args.profile and name == "ours",
             )
+            if "big_message" in system:
+                report["big_message"] = system.pop("big_message")
             if not args.smoke:
                 system["load_probe"] = model_load_probe(model)
             report["systems"][name] = system
             (args.out_path / "bench.partial.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
-        if args.workers_experiment:
+        if args.only == "big-message":
+            report["big_message"] = big_message_alone(args, workdir, endpoints_env(args.endpoints))
+        if args.workers_experiment and not args.only:
             experiment = workers_experiment(args, workdir)
             if experiment and "error" not in experiment:
                 report["systems"]["ours_2workers_redis"] = experiment
             elif experiment:
                 report["workers_experiment_error"] = experiment["error"]
-        if not args.skip_outages:
+        if not args.skip_outages and not args.only:
             report["outages"] = outage_experiment(workdir, repeats=1 if args.smoke else 3)
         for log in [*workdir.glob("run-*.log"), *workdir.glob("guarded-*.log")]:
             shutil.copy(log, args.out_path / log.name)

@@ -15,6 +15,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 import requests
 
+from benchmark.big_message import big_message_in_subprocess
 from benchmark.footprint import Served
 from benchmark.load import FAQ_QUESTIONS, load_in_subprocess
 from benchmark.profile import PROFILE_NEEDLES, inclusive_share, py_spy_record, top_frames
@@ -88,7 +89,8 @@ def timed_training(system: str) -> Dict[str, Any]:
 
 
 def bench_system(name: str, model: Path, args, workdir: Path, env_extra=None, profile: bool = False) -> Dict[str, Any]:
-    """Start one bot as `make run` does, then: first answers, capacity levels, realistic load, peak memory."""
+    """Start one bot as `make run` does, then: first answers, capacity levels, realistic load, peak memory, and for
+    ours the big-message experiment."""
     print(f"==> {SYSTEM_TITLES[name]}: starting {model.relative_to(ROOT)} as `make run` does")
     served = Served(model, workdir, env_extra)
     out: Dict[str, Any] = {"model": str(model.relative_to(ROOT))}
@@ -159,11 +161,49 @@ def bench_system(name: str, model: Path, args, workdir: Path, env_extra=None, pr
             f"p50 {result['p50_ms']} p95 {result['p95_ms']} p99 {result['p99_ms']} ms, "
             f"{result['messages']} msgs, errors {result['errors']}"
         )
+        if name == "ours" and not args.skip_big_message:
+            out["big_message"] = big_message_experiment(served, args)
     finally:
         served.stop()
     out["peak_rss_mb"] = {role: round(kb / 1024, 1) for role, kb in served.peak_kb.items()}
     print(f"    peak RSS: rasa {out['peak_rss_mb']['rasa']} MB, action server {out['peak_rss_mb']['actions']} MB")
     return out
+
+
+def big_message_experiment(served: Served, args) -> Dict[str, Any]:
+    """Another visitor's short message alone, after an ordinary one, a 60 KB one and a 1 MB one (big_message.py)."""
+    print(
+        f"==> big message: another visitor's wait, {args.big_message_trials} trials "
+        f"(at most {args.big_message_seconds:g} s)"
+    )
+    try:
+        result = big_message_in_subprocess(
+            served.webhook, trials=args.big_message_trials, seconds=args.big_message_seconds
+        )
+    except Exception as error:  # noqa: BLE001 - an experiment must not lose the main results
+        print(f"    big-message experiment failed: {error}")
+        return {"error": str(error)[-2000:]}
+    for phase, entry in result["phases"].items():
+        extra = entry.get("extra_wait_ms")
+        big = entry.get("big_message")
+        print(
+            f"    {phase:<9s} short p50 {entry['p50_ms']} p95 {entry['p95_ms']} max {entry['max_ms']} ms"
+            + (f"; extra wait p50 {extra['p50_ms']} p95 {extra['p95_ms']} max {extra['max_ms']}" if extra else "")
+            + (f"; the other message: {big['statuses']}" if big else "")
+        )
+    return result
+
+
+def big_message_alone(args, workdir: Path, env_extra=None) -> Dict[str, Any]:
+    """`--only big-message`: ours started as `make run` does, then only the big-message experiment."""
+    print(f"==> ours: starting {OURS_MODEL.relative_to(ROOT)} as `make run` does (big-message experiment only)")
+    served = Served(OURS_MODEL, workdir, env_extra)
+    try:
+        ready = served.start()
+        served.say(FAQ_QUESTIONS[0])  # the first answer after ready is slow; the experiment warms up further itself
+        return {"ready_s": round(ready, 2), **big_message_experiment(served, args)}
+    finally:
+        served.stop()
 
 
 def endpoints_env(endpoints: Optional[str]) -> Dict[str, str]:

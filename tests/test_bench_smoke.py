@@ -1,5 +1,7 @@
 """A smoke run of `make bench` (python -m benchmark --smoke --outages: small counts), so the command can't rot.
 
+It asserts that every experiment produced numbers, never how fast anything was (timings belong in the bench report).
+
 It starts the served assistant through the same harness as the tests (tests/support/processes.py) and, for the
 outage timings, the guarded server (tests/support/guarded.py, needs PostgreSQL). About two minutes on 2 cores.
 """
@@ -44,6 +46,15 @@ def test_bench_smoke_serves_conversations_without_errors_and_times_the_apologies
         "action server hangs",
     }
     assert all(case["apologised"] == case["times"] == 1 and case["max_ms"] > 0 for case in cases.values()), cases
+    # The big-message experiment timed another visitor's short messages in every situation, next to each big one.
+    big = report["big_message"]
+    assert big["trials"] > 0, big
+    for phase in ("alone", "ordinary", "60 KB", "1 MB"):
+        assert big["phases"][phase]["short_messages"] > 0 and big["phases"][phase]["p95_ms"] > 0, big["phases"]
+    for phase in ("60 KB", "1 MB"):
+        extra = big["phases"][phase]["extra_wait_ms"]
+        assert all(isinstance(extra[key], float) for key in ("p50_ms", "p95_ms", "max_ms")), extra
+    assert all(big["phases"][phase]["big_message"]["statuses"] for phase in ("60 KB", "1 MB")), big["phases"]
     assert (tmp_path / "bench.png").stat().st_size > 10_000
     summary = (tmp_path / "summary.md").read_text()
-    assert "capacity c=1" in summary and "time to the apology" in summary
+    assert "capacity c=1" in summary and "time to the apology" in summary and "costs other visitors" in summary
