@@ -204,22 +204,19 @@ def slug(set_name: str) -> str:
     return Path(set_name).name
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "/").replace("\n", " ")
-
-
 def write_item_set_files(
     out: Path, test_set: ClinicalBank | FieldSet, predictions: dict[str, list[Prediction]]
 ) -> None:
     """misclassified_<set>.md (ours) and .csv (every system) of a clinical bank or a field set.
 
     A clinical item is wrong when its whole expectation is not met (`evaluation.triage.item_right`), a field
-    item when another topic answered.
+    item when another topic answered. The sets are blind: an item is named by its file and position, its text
+    is never copied into a report (those who build the assistant must not read it).
     """
     name, systems = slug(test_set.name), list(predictions)
     ours = systems.index("ours") if "ours" in systems else 0
     clinical = isinstance(test_set, ClinicalBank)
-    header = ["text", "sign", "context"] if clinical else ["text", "kind"]
+    header = ["item", "sign", "context"] if clinical else ["item", "kind"]
     rows: list[tuple[bool, list[str], str, list[str]]] = []  # (ours wrong, item cells, expected, answers)
     if isinstance(test_set, ClinicalBank):
         for i, item in enumerate(test_set.items):
@@ -227,13 +224,13 @@ def write_item_set_files(
             right = [item_right(item, answer) for answer in triaged]
             if not all(right):
                 shown = [describe_answer(answer) for answer in triaged]
-                rows.append((not right[ours], [item.text, item.sign, item.context], expected_answer(item), shown))
+                rows.append((not right[ours], [item.where, item.sign, item.context], expected_answer(item), shown))
     else:
         for i, field_item in enumerate(test_set.items):
             topics = [topic_of(predictions[s][i]) for s in systems]
             if any(topic != field_item.topic for topic in topics):
                 wrong = topics[ours] != field_item.topic
-                rows.append((wrong, [field_item.text, field_item.kind], field_item.topic, topics))
+                rows.append((wrong, [field_item.where, field_item.kind], field_item.topic, topics))
     with (out / f"misclassified_{name}.csv").open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(header + ["expected"] + systems)
@@ -247,7 +244,7 @@ def write_item_set_files(
         "|---|" + "---|" * (len(header) + 1),
     ]
     for _, cells, expected, answers in wrong_rows:
-        shown = [_cell(cells[0])] + [f"`{c}`" for c in cells[1:]] + [f"`{expected}`", f"`{answers[ours]}`"]
+        shown = [f"`{c}`" for c in cells] + [f"`{expected}`", f"`{answers[ours]}`"]
         lines.append("| " + " | ".join(shown) + " |")
     (out / f"misclassified_{name}.md").write_text("\n".join(lines) + "\n")
 

@@ -258,6 +258,12 @@ class ClinicalItem:
     tier: str | None  # now | today | days | ask; None for crisis and near misses
     context: str
     source: str  # the file, relative to the repository where possible
+    index: int = 0  # the item's position in its file
+
+    @property
+    def where(self) -> str:
+        """Where the item is (`tests/clinical/fever.yml items[3]`): reports name blind items, never copy them."""
+        return f"{self.source} items[{self.index}]"
 
 
 @dataclass(frozen=True)
@@ -266,6 +272,12 @@ class FieldItem:
     topic: str  # the topic id of the answer expected
     kind: str
     source: str
+    index: int = 0
+
+    @property
+    def where(self) -> str:
+        """Where the item is (`tests/field/faq.yml items[3]`): reports name blind items, never copy them."""
+        return f"{self.source} items[{self.index}]"
 
 
 @dataclass(frozen=True)
@@ -302,14 +314,14 @@ def _yaml_files(path: Path) -> list[Path]:
     return files
 
 
-def _load_items(path: Path, schema: type[ClinicalFile] | type[FieldFile]) -> list[tuple[Any, str]]:
+def _load_items(path: Path, schema: type[ClinicalFile] | type[FieldFile]) -> list[tuple[Any, str, int]]:
     items = []
     for file in _yaml_files(path):
         try:
             loaded = load_data_file(file, schema)
         except DataFileError as error:
             raise EvaluationDataError(str(error)) from error
-        items += [(item, _shown(file)) for item in loaded.items]
+        items += [(item, _shown(file), index) for index, item in enumerate(loaded.items)]
     return items
 
 
@@ -317,8 +329,8 @@ def load_clinical_bank(path: Path = CLINICAL) -> ClinicalBank:
     """A clinical bank folder (or file); an error names the file and the field."""
     path = path if path.is_absolute() else ROOT / path
     items = [
-        ClinicalItem(item.text, item.expect, item.sign, item.tier, item.context, source)
-        for item, source in _load_items(path, ClinicalFile)
+        ClinicalItem(item.text, item.expect, item.sign, item.tier, item.context, source, index)
+        for item, source, index in _load_items(path, ClinicalFile)
     ]
     return ClinicalBank(_shown(path), tuple(items))
 
@@ -326,7 +338,10 @@ def load_clinical_bank(path: Path = CLINICAL) -> ClinicalBank:
 def load_field_set(path: Path = FIELD) -> FieldSet:
     """A field set folder (or file); an error names the file and the field."""
     path = path if path.is_absolute() else ROOT / path
-    items = [FieldItem(item.text, item.topic, item.kind, source) for item, source in _load_items(path, FieldFile)]
+    items = [
+        FieldItem(item.text, item.topic, item.kind, source, index)
+        for item, source, index in _load_items(path, FieldFile)
+    ]
     return FieldSet(_shown(path), tuple(items))
 
 
