@@ -263,6 +263,7 @@ def normalise(text: str) -> str:
     text = re.sub(r"\bsochtends\b", "s ochtends", text)
     text = re.sub(r"[^a-z0-9]+", " ", text)
     text = re.sub(r"\bnie\b", "niet", text)  # Flemish
+    text = re.sub(r"\bhooi koorts\b", "hooikoorts", text)  # "hooi-koorts" is hay fever
     return text.strip()
 
 

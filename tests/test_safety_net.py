@@ -239,7 +239,205 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("text, tier, sign, ask, crisis", CASES)
+# Second round (issue 10, measurement report): our own sentences for each kind the blind bank measured.
+CASES_ROUND2 = [
+    # --- missed: rapidly increasing leg weakness, foot drop, legs giving way
+    ("mijn voet klapt dubbel bij het lopen", "emergency", "progressive_weakness", None, False),
+    ("sinds vanochtend zakken mijn benen steeds door", "emergency", "progressive_weakness", None, False),
+    ("ik sleep met mijn rechterbeen", "emergency", "progressive_weakness", None, False),
+    ("mijn voet flapt op de grond bij elke stap", "emergency", "progressive_weakness", None, False),
+    ("gisteren gaven mijn benen het ineens op", "emergency", "progressive_weakness", None, False),
+    ("mijn knieen knikten weg op de trap", "emergency", "progressive_weakness", None, False),
+    ("de kracht in mijn linkerbeen neemt met het uur af", "emergency", "progressive_weakness", None, False),
+    ("mijn been wilt nie meer mee", "emergency", "progressive_weakness", None, False),  # Flemish
+    ("ik blijf met mijn tenen haken aan de stoep", "emergency", "progressive_weakness", None, False),
+    ("mijn moeder kan sinds vanmiddag niet meer op haar benen staan", "emergency", "progressive_weakness", None, False),
+    (
+        "ja, het wordt steeds erger, mijn been wordt met de dag zwakker",
+        "emergency",
+        "progressive_weakness",
+        None,
+        False,
+    ),
+    (
+        "Ik heb al een week rugpijn met uitstraling naar links. Eerst was het alleen pijn, maar sinds gisteren "
+        "merk ik dat mijn voet steeds slapper wordt en ik struikel over mijn eigen voet.",
+        "emergency",
+        "progressive_weakness",
+        None,
+        False,
+    ),
+    # --- missed: sudden very severe or tearing pain, with or without belly pain, sweating, fainting
+    (
+        "mijn vader van 75 kreeg opeens zo'n erge pijn in zijn rug en buik en werd lijkbleek",
+        "emergency",
+        "sudden_severe",
+        None,
+        False,
+    ),
+    (
+        "het voelde alsof er iets knapte in mijn buik, nu zo'n pijn in mijn rug",
+        "emergency",
+        "sudden_severe",
+        None,
+        False,
+    ),
+    (
+        "ik lig dubbel van de pijn, het kwam uit het niets en ik zweet helemaal",
+        "emergency",
+        "sudden_severe",
+        None,
+        False,
+    ),
+    ("plots enorm veel pijn in mijn onderrug en ik moet overgeven", "emergency", "sudden_severe", None, False),
+    ("ineens ontzettende rugpijn en toen werd het zwart voor mijn ogen", "emergency", "sudden_severe", None, False),
+    (
+        "mijn opa van 80 heeft sinds een uur ondraaglijke pijn in zijn rug en ligt klam op de bank",
+        "emergency",
+        "sudden_severe",
+        None,
+        False,
+    ),
+    ("ik ben 72 en kreeg opeens vreselijke pijn in mijn rug", "emergency", "sudden_severe", None, False),
+    ("zo'n pijn heb ik nog nooit gehad, ineens, in mijn rug en buik", "emergency", "sudden_severe", None, False),
+    ("plots een heel erge pijn in mijn rug en ik ben flauwgevallen", "emergency", "sudden_severe", None, False),
+    # --- missed: crisis wordings
+    ("ik zie er geen gat meer in", None, "crisis", None, True),
+    ("soms denk ik erover om er een eind aan te maken", None, "crisis", None, True),
+    ("ik heb al uitgezocht hoe ik het ga doen", None, "crisis", None, True),
+    ("ik neem afscheid van iedereen, dit is mijn laatste bericht", None, "crisis", None, True),
+    ("het leven hoeft voor mij niet meer", None, "crisis", None, True),
+    ("ik denk steeds aan de dood", None, "crisis", None, True),
+    ("ik ben het leven beu", None, "crisis", None, True),  # Flemish
+    ("ik kan dit leven niet meer aan", None, "crisis", None, True),
+    ("ik heb niks meer om voor te leven", None, "crisis", None, True),
+    ("mijn moeder zegt dat ze er niet meer wil zijn", None, "crisis", None, True),
+    ("het heeft allemaal geen zin meer", None, "crisis", None, True),
+    ("ik wil voorgoed slapen", None, "crisis", None, True),
+    ("ik zie het niet meer zitten met deze pijn", None, "crisis", None, True),  # in doubt, crisis wins
+    # --- missed: cauda equina in everyday words
+    ("ik haal het toilet niet meer, het loopt er gewoon uit", "emergency", "cauda_equina", None, False),
+    ("ik moet sinds gisteren een luier dragen omdat ik lek", "emergency", "cauda_equina", None, False),
+    ("ik voel niks meer van onderen", "emergency", "cauda_equina", None, False),
+    ("van onderen is alles doof", "emergency", "cauda_equina", None, False),
+    ("bij het afvegen voel ik er niks van", "emergency", "cauda_equina", None, False),
+    ("ik heb een doof gevoel in mijn rijbroek", "emergency", "cauda_equina", None, False),
+    ("mijn moeder plast sinds de rugpijn in bed", "emergency", "cauda_equina", None, False),
+    ("ik zit op de wc maar er komt niks", "emergency", "cauda_equina", None, False),
+    ("mijn blaas voelt vol maar plassen lukt niet", "emergency", "cauda_equina", None, False),
+    ("ik voel de straal niet meer als ik plas", "emergency", "cauda_equina", None, False),
+    ("nee, ik kan het niet meer ophouden", "emergency", "cauda_equina", None, False),  # a short answer
+    ("ik moet sinds deze week inlegkruisjes gebruiken want ik verlies plas", "emergency", "cauda_equina", None, False),
+    ("poepen gaat vanzelf, ik merk het niet eens", "emergency", "cauda_equina", None, False),
+    # --- missed: chest pain / breathlessness
+    ("ik heb een drukkend gevoel op mijn borst", "emergency", "chest_breathing", None, False),
+    ("ik snak naar adem en mijn rug doet zeer", "emergency", "chest_breathing", None, False),
+    ("de pijn trekt naar mijn kaak en linkerarm", "emergency", "chest_breathing", None, False),
+    # --- missed: inflammatory pattern
+    ("elke ochtend duurt het wel een uur voordat ik los ben", "soon", "inflammatory", None, False),
+    ("na het opstaan ben ik wel 45 minuten stijf", "soon", "inflammatory", None, False),
+    ("ik ben 27, bewegen maakt het beter en na stilzitten is het erger", "soon", "inflammatory", None, False),
+    ("ik word elke nacht in de tweede helft van de nacht wakker van mijn rug", "soon", "inflammatory", None, False),
+    ("de pijn in mijn billen wisselt, de ene keer links en de andere keer rechts", "soon", "inflammatory", None, False),
+    ("mijn vader heeft de ziekte van Bechterew en ik heb nu ook rugpijn", "soon", "inflammatory", None, False),
+    ("ik ben 25 en heb psoriasis en al maanden een stijve rug", "soon", "inflammatory", None, False),
+    ("mijn broer heeft uveitis gehad en ik ben 30 met lage rugpijn", "soon", "inflammatory", None, False),
+    (
+        "s morgens ben ik heel stijf, na een warme douche en wat bewegen gaat het beter",
+        "soon",
+        "inflammatory",
+        None,
+        False,
+    ),
+    ("ik ben 24 en heb pijn in mijn hiel en in mijn rug", "soon", "inflammatory", None, False),
+    ("hoe langer ik stil zit hoe erger, als ik loop wordt het beter", "soon", "inflammatory", None, False),
+    # --- missed: first episode under 20 or over 50
+    ("op mijn 63ste heb ik voor het eerst rugpijn", "soon", "age_onset", None, False),
+    ("ik heb nooit eerder problemen met mijn rug gehad, ik ben 58", "soon", "age_onset", None, False),
+    ("ik ben 16", "soon", "age_onset", None, False),
+    ("ik ben 17 en heb last van mijn rug", "soon", "age_onset", None, False),
+    ("het begon toen ik 56 was, daarvoor nooit last gehad", "soon", "age_onset", None, False),
+    # --- missed: night pain alone (soon)
+    ("'s nachts is het het ergst", "soon", "night_pain", None, False),
+    ("ik kan niet slapen van de pijn", "soon", "night_pain", None, False),
+    ("in bed is het het ergst", "soon", "night_pain", None, False),
+    ("ik word om 3 uur wakker van mijn rug", "soon", "night_pain", None, False),
+    # --- missed: weight loss not on purpose
+    ("mijn broek zakt af, ik ben lichter geworden zonder het te willen", "soon", "weight_loss", None, False),
+    ("ik ben 5 kilo afgevallen en weet niet waarom", "soon", "weight_loss", None, False),
+    ("ik heb geen eetlust en ben veel afgevallen", "soon", "weight_loss", None, False),
+    # --- tier by the guideline
+    ("ik slik al jaren prednison en had ineens hevige pijn in mijn rug", "today", "steroids_osteoporosis", None, False),
+    ("ik heb osteoporose en na het niezen schoot het in mijn rug", "today", "steroids_osteoporosis", None, False),
+    ("ik heb botontkalking en tilde een krat water", "today", "steroids_osteoporosis", None, False),
+    ("ik heb osteoporose en al weken wat zeurende rugpijn", "soon", "steroids_osteoporosis", None, False),
+    ("ik heb koorts, rillingen en ben in de war", "emergency", "fever", None, False),
+    ("koorts, klappertanden en rode vlekjes die zich verspreiden", "emergency", "fever", None, False),
+    ("ik heb koorts en pijn in mijn rug", "today", "fever", None, False),
+    ("ik ben 22 en ben gisteren gevallen met skeeleren", "soon", "trauma", None, False),
+    ("ik heb 's nachts pijn", "soon", "night_pain", None, False),
+    # --- false alarms: things that resemble trauma
+    ("ik ben twee jaar geleden gevallen, maar dat is helemaal hersteld", None, None, None, False),
+    ("ik val 's avonds steeds in slaap op de bank", None, None, None, False),
+    ("ik viel op de bank in slaap en werd stijf wakker", None, None, None, False),
+    ("valt fysiotherapie onder de basisverzekering?", None, None, None, False),
+    ("dat valt onder de aanvullende verzekering op mijn polis", None, None, None, False),
+    ("ik ben drie maanden geleden bevallen en heb nu rugpijn", None, None, None, False),
+    ("mijn collega is voor mij ingevallen", None, None, None, False),
+    ("de oefeningen vielen me zwaar en het viel tegen", None, None, None, False),
+    ("het viel me op dat de pijn minder is", None, None, None, False),
+    # --- false alarms: cancer
+    ("ik heb schrik dat het kanker is", None, None, None, False),
+    ("het is toch geen kanker?", None, None, None, False),
+    ("mijn moeder is overleden aan kanker", None, None, None, False),
+    ("ik deed mee aan het bevolkingsonderzoek darmkanker", None, None, None, False),
+    ("ik werk als oncoloog en sta de hele dag", None, None, None, False),
+    ("mijn vrouw is oncologieverpleegkundige", None, None, None, False),
+    ("uit de scan bleek dat het geen kanker is, ik ben kankervrij", None, None, None, False),
+    ("die kankerzeer rug van mij", None, None, None, False),
+    ("wat een kankerzooi, weer rugpijn", None, None, None, False),
+    # --- false alarms: steroids / osteoporosis
+    ("ik smeer een prednisoloncreme op mijn eczeem", None, None, None, False),
+    ("ik gebruik een puffer met corticosteroiden voor mijn astma", None, None, None, False),
+    ("kan prednison rugpijn geven?", None, None, None, False),
+    ("mijn moeder had osteoporose, krijg ik dat ook?", None, None, None, False),
+    # --- false alarms: cauda / weakness
+    ("ik moet 's nachts vaak plassen", None, None, None, False),
+    ("plassen en poepen gaan gewoon goed", None, None, None, False),
+    ("na die lange wandeling waren mijn benen slap", None, None, None, False),
+    ("na het voetballen heb ik zwakke benen", None, None, None, False),
+    ("ik lag slap van het lachen", None, None, None, False),
+    ("mijn benen waren slap van de zenuwen", None, None, None, False),
+    # --- false alarms: crisis figures of speech
+    ("ik word er gek van", None, None, None, False),
+    ("ik word er gek van, die rugpijn", None, None, None, False),
+    ("ik zie het niet meer zitten met dat werk", None, None, None, False),
+    # --- false alarms: one each
+    ("plots pijn in mijn rug toen ik de wasmand optilde, echt vreselijke pijn", None, None, None, False),
+    ("het doet me pijn aan mijn hart dat ik niet kan sporten", None, None, None, False),
+    ("ik heb hooi-koorts en rugpijn", None, None, None, False),
+    ("ik ben koortsachtig druk met mijn werk", None, None, None, False),
+    ("ik ben 6 kilo afgevallen met koolhydraatarm eten", None, None, None, False),
+    ("'s nachts lig ik wakker van het piekeren", None, None, None, False),
+    ("ik slaap slecht van de zorgen", None, None, None, False),
+    # --- the context must not cost an emergency: growing weakness after sport stays one
+    ("na het sporten wordt mijn been steeds zwakker", "emergency", "progressive_weakness", None, False),
+    ("sinds de wandeling van gisteren sleep ik mijn voet", "emergency", "progressive_weakness", None, False),
+    ("ik kan alleen nog op mijn buik liggen, de pijn is ondraaglijk", None, None, None, False),
+    ("als kind ben ik eens van het dak gevallen, kan dat nu nog rugpijn geven", None, None, None, False),
+    ("ik ben vorige week van het dak gevallen", "emergency", "trauma", None, False),
+    ("ik probeer te vermageren om mijn rug te sparen", None, None, None, False),
+    ("ik zoek koortsachtig naar een goede fysio", None, None, None, False),
+    ("mijn zoon van 14 heeft rugpijn van zijn zware boekentas", None, None, None, False),
+    ("mijn zoon van 14 heeft al weken last van zijn rug", "soon", "age_onset", None, False),
+    ("ik ben 70 en kreeg ineens hevige pijn toen ik bukte", None, None, None, False),
+    ("ik ben kankervrij sinds vorig jaar", "soon", "cancer", None, False),  # a history, not a scan result
+    ("ik heb kanker en ben bang dat het is uitgezaaid", "today", "cancer", None, False),
+    ("ik zie het niet meer zitten", None, "crisis", None, True),
+]
+
+
+@pytest.mark.parametrize("text, tier, sign, ask, crisis", CASES + CASES_ROUND2)
 def test_the_message_gets_the_tier_a_clinician_expects(text, tier, sign, ask, crisis):
     found = assess(text)
     assert found.tier == tier, f"{text!r}: {found}"
