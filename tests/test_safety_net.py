@@ -601,6 +601,32 @@ CASES_ROUND2 = [
     ("ik heb al jaren rugpijn, ik ben 60", None, None, None, False),
     ("ik ben 55 en heb voor het eerst een fysio gebeld", None, None, None, False),
     ("mijn rug doet pijn sinds ik met tennis begonnen ben, ik ben 17", None, None, None, False),
+    # --- Flemish, typos, third person
+    ("mijne poep is helemaal doof en ik kan mijn plas nie houwen", "emergency", "cauda_equina", None, False),
+    ("mn been word steeds slapper", "emergency", "progressive_weakness", None, False),
+    ("mijn vader zijn benen zakken door", "emergency", "progressive_weakness", None, False),
+    ("mijn man kan zijn voet niet meer optrekken", "emergency", "progressive_weakness", None, False),
+    ("ik heb ineens heel ergge pijn in mn rug en buik", "emergency", "sudden_severe", None, False),
+    (
+        "mijn moeder van 79 heeft plots zware pijn in haar rug en ze is heel bleek",
+        "emergency",
+        "sudden_severe",
+        None,
+        False,
+    ),
+    ("ik wil er nie meer zijn", None, "crisis", None, True),
+    ("ik zie het nie meer zitten", None, "crisis", None, True),
+    ("ik denk aan zelfmoort", None, "crisis", None, True),
+    ("ik heb zin om er een einde aan te maken", None, "crisis", None, True),
+    ("mijn zoon praat over zelfmoord", None, "crisis", None, True),
+    ("ik kan men plas nie meer ophouden", "emergency", "cauda_equina", None, False),
+    ("ik heb in mijn broek geplast zonder het te voelen", "emergency", "cauda_equina", None, False),
+    ("ik voel niks meer in mijn kruis", "emergency", "cauda_equina", None, False),
+    ("ik heb pijn in me borst", "emergency", "chest_breathing", None, False),
+    ("ik heb het benauwd", "emergency", "chest_breathing", None, False),
+    ("mijn moeder (84) is gisteren gevallen", "today", "trauma", None, False),
+    ("ik ben 52, val van de trap", "today", "trauma", None, False),
+    ("ik heb opeens ergens pijn in mijn rug", None, None, None, False),
 ]
 
 
