@@ -119,6 +119,7 @@ class Negation(Schema):
     window_before: int = 3
     adjacent_cues: tuple[str, ...] = ()
     not_before: tuple[str, ...] = ()
+    not_after: tuple[str, ...] = ()
     window_after: int = 4
     after_verbs: tuple[str, ...] = ()
     after_blockers: tuple[str, ...] = ()
@@ -274,11 +275,13 @@ class _Part:
 
 
 _SPLIT = re.compile(r"([;:!?()\[\]\n\r\u2014\u2013]+|[.,](?=\s|$)|\s-\s)")
+# Sentences: split as clauses but not at commas ("kan niet meer naar het toilet, er komt niks").
+_SENTENCE_SPLIT = re.compile(r"([;:!?()\[\]\n\r\u2014\u2013]+|[.](?=\s|$)|\s-\s)")
 
 
-def _parts(raw: str) -> list[_Part]:
+def _parts(raw: str, split: re.Pattern[str] = _SPLIT) -> list[_Part]:
     """Split raw text into clauses at punctuation, normalise each and remember which ended in '?'."""
-    pieces = _SPLIT.split(raw or "")
+    pieces = split.split(raw or "")
     parts: list[_Part] = []
     for index in range(0, len(pieces), 2):
         delimiter = pieces[index + 1] if index + 1 < len(pieces) else ""
@@ -336,11 +339,16 @@ def _negated_before(words: list[str], wording: _Wording, negation: Negation) -> 
         word = words[index]
         if word in negation.clause_breaks or distance >= window:
             return False
-        if word in negation.cues:
-            following = words[index + 1] if index + 1 < len(words) else None
-            if following not in negation.not_before:
-                return True
+        if word in negation.cues and not _cue_softened(words, index, negation):
+            return True
     return False
+
+
+def _cue_softened(words: list[str], index: int, negation: Negation) -> bool:
+    """ "ik weet niet of ...", "bijna niet uit bed": the cue at ``index`` denies nothing."""
+    following = words[index + 1] if index + 1 < len(words) else None
+    preceding = words[index - 1] if index > 0 else None
+    return following in negation.not_before or preceding in negation.not_after
 
 
 def _negated_after(words: list[str], negation: Negation) -> bool:
@@ -363,7 +371,11 @@ def _negated_inside(matched: str, pattern: re.Pattern[str], negation: Negation) 
     """ "mijn been is niet slap": a cue inside the match that the pattern does not need."""
     words = matched.split(" ")
     for index, word in enumerate(words):
-        if word in negation.cues and not any(w in negation.clause_breaks for w in words[index + 1 :]):
+        if (
+            word in negation.cues
+            and not _cue_softened(words, index, negation)
+            and not any(w in negation.clause_breaks for w in words[index + 1 :])
+        ):
             if pattern.fullmatch(" ".join(words[:index] + words[index + 1 :])):
                 return True
     return False
@@ -441,6 +453,13 @@ def assess(raw_text: str, lexicon: Lexicon | None = None) -> Assessment:
     head = (raw_text or "")[:MAX_CHARACTERS]
     parts = _parts(head)
     reported = [part for part in parts if not _asks_about(part, lexicon.questions)]
+    # A phrase a comma cuts in two ("ik ben er klaar mee, met alles") is looked for in the whole sentence,
+    # by its patterns only, when no clause mentions the sign at all (not even negated).
+    sentences = [
+        part
+        for part in _parts(head, _SENTENCE_SPLIT)
+        if not _asks_about(part, lexicon.questions) and part.text not in {p.text for p in parts}
+    ]
     ages = _ages(normalise(head), lexicon)  # across punctuation: "mijn vader (67) is gevallen"
 
     found: dict[str, SignFound] = {}
@@ -448,6 +467,9 @@ def assess(raw_text: str, lexicon: Lexicon | None = None) -> Assessment:
     negated: list[str] = []
     for entry in lexicon.entries:
         results = [_find(part.text, entry.wording, lexicon.negation) for part in reported]
+        if not any(results) and False not in results and entry.wording.patterns:
+            patterns_only = _Wording((), entry.wording.patterns, (), entry.wording.negation_window)
+            results += [_find(part.text, patterns_only, lexicon.negation) for part in sentences]
         if not any(results):
             if False in results:
                 negated.append(entry.sign)
@@ -455,7 +477,7 @@ def assess(raw_text: str, lexicon: Lexicon | None = None) -> Assessment:
         tier, nts = entry.tier, entry.nts
         if entry.context:
             for choice in entry.context:
-                if choice.when == OTHERWISE or _qualifier_holds(choice.when, parts, ages, lexicon):
+                if choice.when == OTHERWISE or _qualifier_holds(choice.when, reported, ages, lexicon):
                     tier, nts = choice.tier, choice.nts
                     break
         if tier == TIER_NONE or tier is None:
