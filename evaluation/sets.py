@@ -27,6 +27,7 @@ import yaml
 
 from common.data_files import DataFileError, Problem, Schema, checked, load_data_file, non_empty_list, one_of
 from common.data_files import text as non_empty_text
+from common.safety import ALARM_SIGNS
 from evaluation.models import ROOT
 
 TRAINING_DATA = ROOT / "data" / "nlu"
@@ -162,27 +163,8 @@ EXPECTS = (EXPECT_RED_FLAG, EXPECT_CRISIS, EXPECT_BOTH, EXPECT_NONE)
 # The tier a clinical item expects: now (112 / huisarts now), today, within days, or one follow-up question
 # (the message lacks the fact that sets the tier).
 CLINICAL_TIERS = ("now", "today", "days", "ask")
-# The sign ids of the SafetyNet interface (issue 10), `crisis` included.
-SIGNS = (
-    "cauda_equina",
-    "progressive_weakness",
-    "fever",
-    "trauma",
-    "cancer",
-    "weight_loss",
-    "night_pain",
-    "sudden_severe",
-    "chest_breathing",
-    "steroids_osteoporosis",
-    "immunosuppression",
-    "iv_drug_use",
-    "inflammatory",
-    "age_onset",
-    "both_legs",
-    "night_sweats",
-    "sexual_dysfunction",
-    "crisis",
-)
+# The sign ids of the SafetyNet interface (issue 10), `crisis` included: defined once, in common/safety.py.
+SIGNS = ALARM_SIGNS
 
 
 @cache
