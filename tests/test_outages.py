@@ -218,6 +218,17 @@ def test_the_alarm_sign_safety_net_works_with_the_action_server_down(guarded_ser
 
         texts = _say(server, server.new_sender(), "mijn been wordt steeds slapper en ik voel mijn zadelgebied niet")
         assert texts and texts[0] in emergency, texts
+
+        # A fall without the fact that sets its tier: one question, then the tier the answer sets, then the lock;
+        # all of it in the Rasa server, so it works with the action server down.
+        sender = server.new_sender()
+        texts = _say(server, sender, "gisteren viel ik hard op mijn stuit")
+        assert texts and texts[0] in _texts_of(server, "utter_red_flag_ask_trauma"), texts
+        texts = _say(server, sender, "ja, ik ben 67")
+        assert texts and texts[0] in _texts_of(server, "utter_red_flag_today"), texts
+        texts = _say(server, sender, "welke oefeningen kan ik doen?")
+        assert texts and texts[0] in _texts_of(server, "utter_red_flag_reminder"), texts
+        assert not set(texts) & _apology(server, ACTIONS)
     finally:
         guarded_server.restore()
 
