@@ -26,15 +26,13 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-import subprocess
 import sys
 import time
 import uuid
 from collections import Counter
 from typing import Any, Dict, List, Optional, Sequence
 
-from benchmark.load import pct
-from tests.support.paths import ROOT
+from benchmark.load import driver_in_subprocess, pct
 
 SHORT_MESSAGE = "ik heb rugpijn na het tillen, wat kan ik doen?"
 ORDINARY_MESSAGE = "wat kan ik zelf doen tegen pijn in mijn onderrug?"
@@ -163,12 +161,8 @@ async def run_experiment(
 
 
 def big_message_in_subprocess(url: str, **kwargs: Any) -> Dict[str, Any]:
-    """Run the experiment's driver in a fresh interpreter, so it never shares a GIL with the bench itself."""
-    command = [sys.executable, "-m", "benchmark.big_message", json.dumps(dict(kwargs, url=url))]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
-    if result.returncode != 0:
-        raise RuntimeError(f"big-message driver failed: {result.stderr[-2000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    """Run the experiment's driver in a fresh interpreter (see benchmark.load.driver_in_subprocess)."""
+    return driver_in_subprocess("benchmark.big_message", url, **kwargs)
 
 
 if __name__ == "__main__":  # the driver, in its own process (big_message_in_subprocess)

@@ -177,13 +177,19 @@ async def run_load(
     return summary
 
 
-def load_in_subprocess(url: str, **kwargs: Any) -> Dict[str, Any]:
-    """Run one load in a separate process (a fresh interpreter), so the driver never shares a GIL with anything."""
-    command = [sys.executable, "-m", "benchmark.load", json.dumps(dict(kwargs, url=url))]
+def driver_in_subprocess(module: str, url: str, **kwargs: Any) -> Dict[str, Any]:
+    """Run a driver module (``python -m <module> '<json kwargs>'``, printing its result as JSON on the last line) in
+    a fresh interpreter, so the driver never shares a GIL with the bench or the server."""
+    command = [sys.executable, "-m", module, json.dumps(dict(kwargs, url=url))]
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     if result.returncode != 0:
-        raise RuntimeError(f"load driver failed: {result.stderr[-2000:]}")
+        raise RuntimeError(f"{module} driver failed: {result.stderr[-2000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def load_in_subprocess(url: str, **kwargs: Any) -> Dict[str, Any]:
+    """Run one load in a separate process (see driver_in_subprocess)."""
+    return driver_in_subprocess("benchmark.load", url, **kwargs)
 
 
 if __name__ == "__main__":  # the load driver, in its own process (load_in_subprocess)
