@@ -54,6 +54,15 @@ class Resolution:
     settled: bool
 
 
+def _by_yes_no(answer: bool | None, sign: str, *, yes: str | None, no: str | None) -> Resolution:
+    """A plain yes or no to the question about ``sign`` settles it; anything else leaves its more urgent tier."""
+    if answer is True:
+        return Resolution(yes, settled=True)
+    if answer is False:
+        return Resolution(no, settled=True)
+    return Resolution(UNSETTLED_TIER[sign], settled=False)
+
+
 def ask_response(sign: str) -> str:
     """The response that asks the follow-up question for ``sign``."""
     if sign not in UNSETTLED_TIER:
@@ -188,11 +197,9 @@ def _resolve_trauma(text: str) -> Resolution:
     if (age is not None and age < 50) or _phrase(text, _YOUNG_WORDS):
         return Resolution(TIER_SOON, settled=True)
     answer = _yes_no(words)
-    if answer is True:
-        return Resolution(TIER_TODAY, settled=True)
-    if answer is False or _phrase(text, (r"\bniets? (?:van )?(?:dat|daarvan|van die)\b", r"\bgeen van\b")):
-        return Resolution(TIER_SOON, settled=True)
-    return Resolution(UNSETTLED_TIER["trauma"], settled=False)
+    if answer is None and _phrase(text, (r"\bniets? (?:van )?(?:dat|daarvan|van die)\b", r"\bgeen van\b")):
+        answer = False
+    return _by_yes_no(answer, "trauma", yes=TIER_TODAY, no=TIER_SOON)
 
 
 # --- weight loss: on purpose -> no alarm; by itself -> within days ------------------------------------
@@ -250,12 +257,7 @@ def _resolve_weight_loss(text: str) -> Resolution:
         return Resolution(TIER_SOON, settled=True)
     if on_purpose:
         return Resolution(None, settled=True)
-    answer = _yes_no(words)
-    if answer is True:
-        return Resolution(None, settled=True)
-    if answer is False:
-        return Resolution(TIER_SOON, settled=True)
-    return Resolution(UNSETTLED_TIER["weight_loss"], settled=False)
+    return _by_yes_no(_yes_no(words), "weight_loss", yes=None, no=TIER_SOON)
 
 
 # --- cancer: now or under treatment -> today; in the past -> within days -------------------------------
@@ -296,12 +298,7 @@ def _resolve_cancer(text: str) -> Resolution:
         return Resolution(TIER_TODAY, settled=True)
     if past:
         return Resolution(TIER_SOON, settled=True)
-    answer = _yes_no(words)
-    if answer is True:
-        return Resolution(TIER_TODAY, settled=True)
-    if answer is False:
-        return Resolution(TIER_SOON, settled=True)
-    return Resolution(UNSETTLED_TIER["cancer"], settled=False)
+    return _by_yes_no(_yes_no(words), "cancer", yes=TIER_TODAY, no=TIER_SOON)
 
 
 # --- sudden severe pain: while lifting or bending -> no alarm; out of the blue with belly pain,
