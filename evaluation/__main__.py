@@ -10,6 +10,8 @@ python -m evaluation floors              make heldout: ours on the sets of the f
 python -m evaluation floors --suggest    prints every measured value of ours on those sets, and floors at
                                          today's value minus one item, ready to paste into the floors files
 python -m evaluation report --sets tests/heldout tests/clinical    any set folders (NLU, clinical or field format)
+python -m evaluation variants [NAME ...] the NLU pipeline variants of eval/pipeline_variants.yml trained and measured
+                                         side by side on the three sets (~4 min per variant); docs/eval/pipelines.md
 """
 
 from __future__ import annotations
@@ -65,6 +67,8 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     report.add_argument("--out", type=Path, default=Path("reports/eval"), help="report folder (default reports/eval)")
     report.add_argument("--docs", default="docs/eval", help="where summary.md and the PNG go ('' = nowhere)")
     floors.add_argument("--out", type=Path, default=Path("results/heldout"), help="default results/heldout")
+    variants = commands.add_parser("variants", help="pipeline variants trained and measured side by side")
+    variants.add_argument("names", nargs="*", help="variants of eval/pipeline_variants.yml (default: all)")
     floors.add_argument(
         "--suggest", action="store_true", help="print every measured value and floors at it minus one item; exit 0"
     )
@@ -133,6 +137,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from evaluation.sets import CLINICAL, FIELD, HELDOUT, EvaluationDataError
 
     args = _arguments(argv)
+    if args.command == "variants":
+        from evaluation.variants import run as run_variants
+
+        run_variants(args.names)
+        return 0
     started = time.perf_counter()
     out = args.out if args.out.is_absolute() else ROOT / args.out
     model = args.model if args.model.is_absolute() else ROOT / args.model
