@@ -16,7 +16,8 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help setup train run shell test lint validate unit stories heldout integration clean lock forget-old eval bench
+.PHONY: help setup train run shell test lint validate unit stories heldout integration clean lock forget-old eval bench \
+        report review
 
 help:
 	@echo "make run    - set up, train if the data changed, and serve the assistant: demo page with the chat"
@@ -28,6 +29,8 @@ help:
 	@echo "make eval   - held-out, clinical and field sets vs the baselines + 5-fold CV (~10 min; reports/eval, docs/eval)"
 	@echo "make bench  - speed under load vs the rasa init bot, time to the apology (~14 min; reports/bench, docs/bench)"
 	@echo "make forget-old - delete conversation sessions that ended more than RETENTION_DAYS (30) days ago"
+	@echo "make report - insights of the last 30 days from the tracker store (reports/insights/report.html, .json)"
+	@echo "make review - label what the assistant missed, in the terminal (appends to data/nlu/review.yml)"
 
 # ---- setup: a second run is a no-op ------------------------------------------------------------
 setup: $(STAMP) $(SPACY_MODEL)/meta.json $(WEB_STAMP) $(CHROMIUM)
@@ -77,7 +80,7 @@ shell: train
 test: setup lint validate unit train stories heldout integration
 	@echo "==> all tests passed"
 
-LINT_PATHS := actions assistant benchmark channels common evaluation scripts tests
+LINT_PATHS := actions assistant benchmark channels common evaluation insights scripts tests
 lint: setup  ## the checks of .pre-commit-config.yaml: format, lint, types (mypy's paths are in pyproject.toml)
 	$(VENV)/bin/ruff format --check $(LINT_PATHS)
 	$(VENV)/bin/ruff check $(LINT_PATHS)
@@ -114,6 +117,13 @@ bench: train
 RETENTION_DAYS ?= 30
 forget-old: setup  ## delete conversation sessions that ended more than RETENTION_DAYS days ago (run daily)
 	TRACKER_DB=$${TRACKER_DB:-build/conversations.db} $(PY) scripts/privacy.py --endpoints $${ENDPOINTS:-endpoints.yml} forget-old --days $(RETENTION_DAYS)
+
+# ---- the maintainers' insights (issue 15): the same store and retention as forget-old; options after ARGS=
+report: setup  ## insights report: reports/insights/report.html and report.json (served at /insights/ with the token)
+	TRACKER_DB=$${TRACKER_DB:-build/conversations.db} RETENTION_DAYS=$(RETENTION_DAYS) $(PY) -m insights report --endpoints $${ENDPOINTS:-endpoints.yml} $(ARGS)
+
+review: setup  ## review inbox in the terminal: appends edited examples to data/nlu/review.yml
+	TRACKER_DB=$${TRACKER_DB:-build/conversations.db} RETENTION_DAYS=$(RETENTION_DAYS) $(PY) -m insights review --endpoints $${ENDPOINTS:-endpoints.yml} $(ARGS)
 
 clean:
 	rm -rf results build/conversations*.db

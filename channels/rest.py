@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 import traceback
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Coroutine, Dict, Tuple
@@ -128,8 +129,8 @@ class RestInput(RasaRestInput):
         return "rest"
 
     def user_message(self, text: str, output: OutputChannel, sender: str) -> UserMessage:
-        """The message as stored: our channel name, no caller metadata."""
-        return UserMessage(text, output, sender, input_channel=self.name(), metadata=None)
+        """The message as stored: our channel name, no caller metadata; the receive time for `make report`."""
+        return UserMessage(text, output, sender, input_channel=self.name(), metadata={"received_at": time.time()})
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
