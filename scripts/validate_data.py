@@ -24,8 +24,11 @@ from actions.contact import CONTACT_PATH, ShopContact  # noqa: E402
 from actions.topic_suggestions import load_topic_buttons  # noqa: E402
 from assistant.alarm_signs import load_lexicon  # noqa: E402
 from common.data_files import DataFileError, Schema, checked, load_data_file, regular_expression, text  # noqa: E402
+from insights.review_file import comment_problems  # noqa: E402
 
 ALLOWLIST = ROOT / "tests" / "validation_allowlist.yml"
+# `make review` appends here; a '#' comment inside its `examples: |` would be dropped by Rasa with a warning.
+REVIEW_DATA = ROOT / "data" / "nlu" / "review.yml"
 WARNING = re.compile(r"UserWarning: (.*?)(?:\n\s*More info at .*)?$", re.MULTILINE)
 
 
@@ -58,6 +61,8 @@ def check_data_files() -> list[str]:
             load()
         except DataFileError as error:
             problems.extend(str(error).splitlines())
+    if REVIEW_DATA.is_file():
+        problems.extend(comment_problems(REVIEW_DATA.read_text(encoding="utf-8"), str(REVIEW_DATA.relative_to(ROOT))))
     return problems
 
 
