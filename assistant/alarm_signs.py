@@ -5,12 +5,16 @@ tested with plain tables. The Rasa side lives in ``assistant.components.SafetyNe
 :meth:`Assessment.as_parse_data` into the parse data as ``alarm``.
 
 ``assess(text)`` reads at most the first :data:`MAX_CHARACTERS` characters of the text, and every pattern
-has bounded gaps, so the check stays linear and cheap on a 1 MB message.
+has bounded gaps, so the check stays linear and cheap on a 1 MB message. It runs on every message, so a
+screen comes first: each pattern is compiled with the literal strings one of which every match must
+contain (read from the regular expression itself), and an entry whose literals and keywords are not in the
+message is skipped without running its patterns clause by clause.
 """
 
 from __future__ import annotations
 
 import re
+import sre_parse  # the parser of the re module (Python 3.10): literal strings a pattern requires
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -172,6 +176,8 @@ class _Wording:
     patterns: tuple[re.Pattern[str], ...]
     exclude: tuple[str, ...]
     negation_window: int | None = None
+    # For each pattern: strings one of which every match contains (None: the pattern has no such strings).
+    literals: tuple[frozenset[str] | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -199,6 +205,138 @@ class Lexicon:
     ages: tuple[re.Pattern[str], ...]
     negation: Negation
     questions: Questions
+    # Every keyword of the entries and qualifiers, and the keywords each word seen so far hits (a cache).
+    keywords: tuple[str, ...] = ()
+    # Every pattern literal by its first three characters (shorter literals under "").
+    literal_index: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    token_hits: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+
+
+# --------------------------------------------------------------------------- #
+# The screen: which entries a message can match at all
+
+_LITERAL_CAP = 64  # at most this many alternative strings per literal set
+
+
+def _best_literals(candidates: Iterable[set[str] | None]) -> set[str] | None:
+    """The most selective of several literal sets: the longest shortest string, then the fewest strings."""
+    best: set[str] | None = None
+    score = 0
+    for candidate in candidates:
+        if not candidate:
+            continue
+        shortest = min(len(string) for string in candidate)
+        if shortest > score or (shortest == score and best is not None and len(candidate) < len(best)):
+            best, score = candidate, shortest
+    return best
+
+
+def _sequence_literals(items: Any) -> tuple[set[str] | None, set[str] | None]:
+    """(every string the sequence can match, if few; strings one of which each match contains)."""
+    run: set[str] = {""}
+    candidates: list[set[str] | None] = []
+    exact_all = True
+    for op, argument in items:
+        exact, required = _node_literals(op, argument)
+        if exact is not None and len(run) * len(exact) <= _LITERAL_CAP:
+            run = {a + b for a in run for b in exact}
+            continue
+        exact_all = False
+        candidates += [run, exact if exact is not None else required]
+        run = {""}
+    candidates.append(run)
+    return (run if exact_all else None), _best_literals(candidates)
+
+
+def _node_literals(op: Any, argument: Any) -> tuple[set[str] | None, set[str] | None]:
+    constants = sre_parse
+    if op is constants.LITERAL:
+        return {chr(argument)}, None
+    if op is constants.IN:
+        chars: set[str] = set()
+        for kind, value in argument:
+            if kind is constants.LITERAL:
+                chars.add(chr(value))
+            elif kind is constants.RANGE and value[1] - value[0] < 10:
+                chars.update(chr(code) for code in range(value[0], value[1] + 1))
+            else:
+                return None, None
+        return chars, None
+    if op in (constants.AT, constants.ASSERT, constants.ASSERT_NOT):
+        return {""}, None  # zero width
+    if op is constants.SUBPATTERN:
+        return _sequence_literals(argument[-1])
+    if op is constants.BRANCH:
+        results = [_sequence_literals(branch) for branch in argument[1]]
+        exacts = [exact for exact, _ in results]
+        if all(exact is not None for exact in exacts) and sum(len(e or ()) for e in exacts) <= _LITERAL_CAP:
+            return set().union(*(e or set() for e in exacts)), None
+        branches = [_best_literals([exact, req]) for exact, req in results]
+        if any(branch is None for branch in branches):
+            return None, None
+        return None, set().union(*(branch or set() for branch in branches))
+    if op in (constants.MAX_REPEAT, constants.MIN_REPEAT):
+        low, high, body = argument
+        exact, required = _sequence_literals(body)
+        if high <= 1 and exact is not None:
+            return exact | ({""} if low == 0 else set()), None
+        return (None, _best_literals([exact, required])) if low >= 1 else (None, None)
+    return None, None
+
+
+def required_literals(pattern: str) -> frozenset[str] | None:
+    """Strings one of which every match of ``pattern`` contains, or None when the pattern has none.
+
+    >>> sorted(required_literals(r"\\b(plas|urine) (\\w+ ){0,4}niet"))
+    ['plas ', 'urine ']
+    """
+    exact, required = _sequence_literals(sre_parse.parse(pattern))
+    best = _best_literals([exact, required])
+    return frozenset(best) if best else None
+
+
+@dataclass(frozen=True)
+class _Screen:
+    """What one message can match: the pattern literals its clauses contain, the keywords its words hit."""
+
+    literals: frozenset[str]
+    keyword_hits: frozenset[str]
+
+    @classmethod
+    def of(cls, texts: Iterable[str], lexicon: Lexicon) -> _Screen:
+        text = "\n".join(texts)
+        hits: set[str] = set()
+        cache = lexicon.token_hits
+        if len(cache) > 100_000:
+            cache.clear()
+        for token in set(text.split()):
+            known = cache.get(token)
+            if known is None:
+                known = cache[token] = frozenset(k for k in lexicon.keywords if _keyword_hit(token, k))
+            hits |= known
+        # Each literal is indexed by its first three characters: only those of the text's are looked for.
+        index = lexicon.literal_index
+        present = {literal for literal in index.get("", ()) if literal in text}
+        for start in {text[i : i + 3] for i in range(len(text) - 2)}:
+            present.update(literal for literal in index.get(start, ()) if literal in text)
+        return cls(frozenset(present), frozenset(hits))
+
+    def _holds(self, literals: frozenset[str] | None) -> bool:
+        return literals is None or not literals.isdisjoint(self.literals)
+
+    def narrow(self, wording: _Wording) -> _Wording | None:
+        """``wording`` with only the keywords and patterns that can match this message; None: none can."""
+        keywords = tuple(k for k in wording.keywords if k in self.keyword_hits)
+        live = [i for i, literals in enumerate(wording.literals) if self._holds(literals)]
+        if not keywords and not live:
+            return None
+        return _Wording(
+            keywords=keywords,
+            patterns=tuple(wording.patterns[i] for i in live),
+            exclude=wording.exclude,
+            negation_window=wording.negation_window,
+            literals=tuple(wording.literals[i] for i in live),
+        )
 
 
 # --------------------------------------------------------------------------- #
@@ -257,15 +395,21 @@ def _urgency(tier: str | None) -> int:
 
 def normalise(text: str) -> str:
     """Lowercase, strip accents, keep letters and digits separated by single spaces."""
-    text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    text = re.sub(r"\bsnachts\b", "s nachts", text)
-    text = re.sub(r"\bsmorgens\b", "s morgens", text)
-    text = re.sub(r"\bsochtends\b", "s ochtends", text)
-    text = re.sub(r"[^a-z0-9]+", " ", text)
-    text = re.sub(r"\bnie\b", "niet", text)  # Flemish
-    text = re.sub(r"\bhooi koorts\b", "hooikoorts", text)  # "hooi-koorts" is hay fever
+    text = text or ""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _NIGHT_MORNING.sub(r"s \1", text.lower())  # "snachts" -> "s nachts"
+    text = _NOT_LETTERS.sub(" ", text)
+    text = _NIE.sub("niet", text)  # Flemish
+    text = _HOOI_KOORTS.sub("hooikoorts", text)  # "hooi-koorts" is hay fever
     return text.strip()
+
+
+_NIGHT_MORNING = re.compile(r"\bs(nachts|morgens|ochtends)\b")
+_NOT_LETTERS = re.compile(r"[^a-z0-9]+")
+_NIE = re.compile(r"\bnie\b")
+_HOOI_KOORTS = re.compile(r"\bhooi koorts\b")
 
 
 @dataclass(frozen=True)
@@ -432,7 +576,7 @@ def _ages(text: str, lexicon: Lexicon) -> list[int]:
     return [int(m.group("age")) for pattern in lexicon.ages for m in pattern.finditer(text)]
 
 
-def _qualifier_holds(name: str, parts: list[_Part], ages: list[int], lexicon: Lexicon) -> bool:
+def _qualifier_holds(name: str, parts: list[_Part], ages: list[int], lexicon: Lexicon, screen: _Screen) -> bool:
     qualifier = lexicon.qualifiers[name]
     low = qualifier.min_age if qualifier.min_age is not None else 0
     high = qualifier.max_age if qualifier.max_age is not None else 200
@@ -440,7 +584,8 @@ def _qualifier_holds(name: str, parts: list[_Part], ages: list[int], lexicon: Le
         low <= age <= high and age >= 10 for age in ages
     ):
         return True
-    return any(_find(part.text, qualifier.wording, lexicon.negation) for part in parts)
+    wording = screen.narrow(qualifier.wording)
+    return wording is not None and any(_find(part.text, wording, lexicon.negation) for part in parts)
 
 
 def assess(raw_text: str, lexicon: Lexicon | None = None) -> Assessment:
@@ -461,14 +606,18 @@ def assess(raw_text: str, lexicon: Lexicon | None = None) -> Assessment:
         if not _asks_about(part, lexicon.questions) and part.text not in {p.text for p in parts}
     ]
     ages = _ages(normalise(head), lexicon)  # across punctuation: "mijn vader (67) is gevallen"
+    screen = _Screen.of([part.text for part in reported] + [part.text for part in sentences], lexicon)
 
     found: dict[str, SignFound] = {}
     asks: list[tuple[str, str]] = []
     negated: list[str] = []
     for entry in lexicon.entries:
-        results = [_find(part.text, entry.wording, lexicon.negation) for part in reported]
-        if not any(results) and False not in results and entry.wording.patterns:
-            patterns_only = _Wording((), entry.wording.patterns, (), entry.wording.negation_window)
+        wording = screen.narrow(entry.wording)
+        if wording is None:
+            continue  # mentioned nowhere: nothing found and nothing negated
+        results = [_find(part.text, wording, lexicon.negation) for part in reported]
+        if not any(results) and False not in results and wording.patterns:
+            patterns_only = _Wording((), wording.patterns, (), wording.negation_window, wording.literals)
             results += [_find(part.text, patterns_only, lexicon.negation) for part in sentences]
         if not any(results):
             if False in results:
@@ -477,7 +626,7 @@ def assess(raw_text: str, lexicon: Lexicon | None = None) -> Assessment:
         tier, nts = entry.tier, entry.nts
         if entry.context:
             for choice in entry.context:
-                if choice.when == OTHERWISE or _qualifier_holds(choice.when, reported, ages, lexicon):
+                if choice.when == OTHERWISE or _qualifier_holds(choice.when, reported, ages, lexicon, screen):
                     tier, nts = choice.tier, choice.nts
                     break
         if tier == TIER_NONE or tier is None:
@@ -543,6 +692,7 @@ def _compile(wording: Wording, negation_window: int | None = None) -> _Wording:
         patterns=tuple(re.compile(pattern) for pattern in wording.patterns),
         exclude=wording.exclude,
         negation_window=negation_window,
+        literals=tuple(required_literals(pattern) for pattern in wording.patterns),
     )
 
 
@@ -562,12 +712,21 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         name: _Qualifier(_compile(qualifier), qualifier.min_age, qualifier.max_age)
         for name, qualifier in data.qualifiers.items()
     }
+    wordings = [entry.wording for entry in entries] + [qualifier.wording for qualifier in qualifiers.values()]
+    keywords = [keyword for wording in wordings for keyword in wording.keywords]
+    index: dict[str, set[str]] = {}
+    for wording in wordings:
+        for literals in wording.literals:
+            for literal in literals or ():
+                index.setdefault(literal[:3] if len(literal) >= 3 else "", set()).add(literal)
     return Lexicon(
         entries=entries,
         qualifiers=qualifiers,
         ages=tuple(re.compile(pattern) for pattern in data.ages),
         negation=data.negation,
         questions=data.questions,
+        keywords=tuple(dict.fromkeys(keywords)),
+        literal_index={start: tuple(sorted(literals)) for start, literals in index.items()},
     )
 
 
