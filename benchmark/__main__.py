@@ -23,6 +23,7 @@ Writes reports/bench/ (bench.json, summary.md, bench.png) and copies summary.md 
   python -m benchmark --profile            also record a py-spy profile of the Rasa server under load
   python -m benchmark --workers-experiment     also: 2 Sanic workers with a Redis lock store (needs redis-server)
   python -m benchmark --only big-message       only the big-message experiment on ours (~2 min)
+  python -m benchmark --only insights          only `make report` over 10,000 stored conversations (< 1 min)
 
 The package, by job: load.py (the simulated visitors), footprint.py (a bot served by the tests' own harness,
 tests/support/processes.py, with its peak memory), profile.py (py-spy), big_message.py, experiments.py, report.py.
@@ -50,6 +51,7 @@ from benchmark.experiments import (
     timed_training,
     workers_experiment,
 )
+from benchmark.insights import bench_insights
 from benchmark.profile import PROFILE_NEEDLES, inclusive_share, top_frames
 from benchmark.report import TARGETS, write_report
 from evaluation.models import BASELINE_MODEL, OURS_MODEL, TRAIN_TIMES, ensure_model
@@ -87,7 +89,9 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
     parser.add_argument("--big-message-trials", type=int, default=40, help="big-message experiment: rounds (40)")
     parser.add_argument("--big-message-seconds", type=float, default=120, help="big-message experiment: time cap")
     parser.add_argument("--skip-big-message", action="store_true", help="no big-message experiment")
-    parser.add_argument("--only", choices=["big-message"], help="run only this experiment (on ours)")
+    parser.add_argument("--only", choices=["big-message", "insights"], help="run only this experiment (on ours)")
+    parser.add_argument("--skip-insights", action="store_true", help="no insights-report experiment")
+    parser.add_argument("--insights-conversations", type=int, default=10_000, help="insights experiment: stored")
     args = parser.parse_args(argv)
 
     if args.render:  # only redo summary.md and bench.png from an earlier bench.json
@@ -118,6 +122,8 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
     else:
         ensure_model("ours")
     models = {} if args.only else {"ours": OURS_MODEL}
+    if args.smoke:
+        args.insights_conversations = min(args.insights_conversations, 300)
     if not args.skip_baseline and not args.only:
         ensure_model("rasa_default")
         models["rasa_default"] = BASELINE_MODEL
@@ -160,6 +166,8 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
             (args.out_path / "bench.partial.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
         if args.only == "big-message":
             report["big_message"] = big_message_alone(args, workdir, endpoints_env(args.endpoints))
+        if args.only == "insights" or (not args.only and not args.skip_insights):
+            report["insights"] = bench_insights(workdir, args.insights_conversations)
         if args.workers_experiment and not args.only:
             experiment = workers_experiment(args, workdir)
             if experiment and "error" not in experiment:

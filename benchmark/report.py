@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+from benchmark.insights import insights_lines
 from tests.support.paths import ROOT
 
 SYSTEM_TITLES = {"ours": "ours", "rasa_default": "rasa init default", "ours_2workers_redis": "ours, 2 workers+Redis"}
@@ -306,9 +307,10 @@ def write_report(report: Dict[str, Any], out_path: Path, docs: str) -> None:
             "loopback by a separate process.",
             "",
             *big_message_lines(report.get("big_message")),
+            *insights_lines(report.get("insights")),
         ]
         (out_path / "summary.md").write_text("\n".join(text))
-        print("\n".join([""] + big_message_lines(report.get("big_message"))))
+        print("\n".join([""] + big_message_lines(report.get("big_message")) + insights_lines(report.get("insights"))))
         print(f"report: {out_path}/summary.md ({report['seconds']:.0f} s)")
         return
     plot(report, out_path / "bench.png")
@@ -341,6 +343,7 @@ def write_report(report: Dict[str, Any], out_path: Path, docs: str) -> None:
     if ours.get("profile_first_answer"):
         text += profile_lines("The first answer after ready (sampled at 1 kHz)", ours["profile_first_answer"])
     text += big_message_lines(report.get("big_message"))
+    text += insights_lines(report.get("insights"))
     text += outage_lines(report.get("outages"))
     if report.get("workers_experiment_error"):
         text += [f"Workers experiment failed: `{report['workers_experiment_error'][-300:]}`", ""]

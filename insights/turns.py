@@ -9,9 +9,10 @@ first action that does. ``utter_fallback`` is the topic ``fallback``, ``utter_no
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
@@ -142,9 +143,12 @@ class FormRun:
 
 def day_of(timestamp: float) -> str:
     """The UTC date of a timestamp, ``YYYY-MM-DD``."""
-    import datetime as dt
+    return _date(int(timestamp // 86400))
 
-    return dt.datetime.fromtimestamp(timestamp, tz=dt.timezone.utc).strftime("%Y-%m-%d")
+
+@cache
+def _date(days_since_epoch: int) -> str:
+    return (dt.date(1970, 1, 1) + dt.timedelta(days=days_since_epoch)).isoformat()
 
 
 def _confidence(parse: Dict[str, Any]) -> Optional[float]:
