@@ -12,8 +12,10 @@ This module is framework-free: no rasa_sdk import.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pydantic
 
@@ -28,6 +30,7 @@ from common.data_files import (
     identifier,
     load_data_file,
     non_empty_list,
+    non_empty_mapping,
     one_of,
     optional_text,
     positive_number,
@@ -40,12 +43,45 @@ EXERCISES_FILE = "exercises.yml"
 
 GOALS = ("mobiliteit", "kracht", "ontspanning")
 PHASES = ("acuut", "subacuut", "chronisch")
+# What the questionnaire asks about besides the radiation (slot ``contra_indicaties``), and what an
+# exercise's ``not_with`` may list: osteoporosis or a suspected vertebral fracture (no loaded flexion),
+# pregnancy (no lying on the back or belly beyond early pregnancy), back surgery in the past year (walking
+# only, the surgeon's or physiotherapist's plan first), a hip replacement (no deep hip flexion or rotation).
+CONTRAINDICATIONS = ("osteoporose", "zwangerschap", "rugoperatie", "heupprothese")
 # Every phase needs this many exercises that are safe even with pain below the
 # knee, so the recommender can always offer a safe set of 3 to 4.
 MIN_SAFE_PER_PHASE = 3
+# Every phase needs at least this many exercises that are safe below the knee and list no contraindication,
+# so that every combination of answers still gets an exercise (walking).
+MIN_SAFE_FOR_ALL_PER_PHASE = 1
 
 # The one error type of the project's data files, under the name this module has always used.
 CatalogError = DataFileError
+
+
+def currency_code(value: Any) -> str:
+    """An ISO 4217 currency code: three capital letters (``DKK``, ``EUR``)."""
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value):
+        raise ValueError(f"must be an ISO currency code of three capital letters such as DKK or EUR, got {value!r}")
+    return value
+
+
+def a_list(value: Any) -> list[Any] | tuple[Any, ...]:
+    """A list, possibly empty (or a tuple, when built in Python); its items are checked by the field's type."""
+    if not isinstance(value, (list, tuple)):
+        raise ValueError(f"must be a list (may be empty: []), got {value!r}")
+    return value
+
+
+def _each_once(values: tuple[str, ...]) -> tuple[str, ...]:
+    if len(set(values)) != len(values):
+        raise ValueError(f"lists an entry twice: {list(values)!r}")
+    return values
+
+
+def decimal_comma(amount: float) -> str:
+    """An amount as Dutch writes it: ``53.1`` -> ``"53,10"``."""
+    return f"{amount:.2f}".replace(".", ",")
 
 
 class Product(Schema):
@@ -63,16 +99,12 @@ class Product(Schema):
     url_is_placeholder: bool
 
     _id = checked("id", check=identifier)
-    _texts = checked("name", "description", "currency", "fits_when", "not_for", check=text)
+    _texts = checked("name", "description", "fits_when", "not_for", check=text)
+    _currency = checked("currency", check=currency_code)
     _price = checked("price", check=positive_number)
     _offer = checked("offer", check=optional_text)
     _url = checked("url", check=http_url)
     _flags = checked("url_is_placeholder", check=boolean)
-
-    @property
-    def price_label(self) -> str:
-        """The price as the article writes it, e.g. ``"53.10 kr"``."""
-        return f"{self.price:.2f} {self.currency}"
 
 
 class Exercise(Schema):
@@ -84,6 +116,7 @@ class Exercise(Schema):
     phases: tuple[str, ...]
     radiating_ok: bool
     below_knee_ok: bool
+    not_with: tuple[str, ...]
     steps: tuple[str, ...]
     dose: str
     stop_if: str
@@ -96,12 +129,18 @@ class Exercise(Schema):
     _phase = checked("phases", check=one_of(PHASES), each_item=True)
     _step = checked("steps", check=text, each_item=True)
     _flags = checked("radiating_ok", "below_knee_ok", check=boolean)
+    _not_with = checked("not_with", check=a_list)
+    _not_with_item = checked("not_with", check=one_of(CONTRAINDICATIONS), each_item=True)
 
     @pydantic.validator("phases")
     def _each_phase_once(cls, phases: tuple[str, ...]) -> tuple[str, ...]:
         if len(set(phases)) != len(phases):
             raise ValueError(f"lists a phase twice: {list(phases)!r}")
         return phases
+
+    @pydantic.validator("not_with")
+    def _each_contraindication_once(cls, not_with: tuple[str, ...]) -> tuple[str, ...]:
+        return _each_once(not_with)
 
     @property
     def numbered_steps(self) -> tuple[str, ...]:
@@ -126,17 +165,45 @@ class ProductCatalog(Schema):
 
     # What the product answer says instead of an offer when a product has none.
     no_offer_label: str
+    # What the answer says instead of the link while the link is a placeholder.
+    no_link_label: str
+    # The name of every currency a price is in, by ISO code: {"DKK": "Deense kronen"}.
+    currencies: dict[str, str]
     products: tuple[Product, ...]
 
-    _label = checked("no_offer_label", check=text)
+    _label = checked("no_offer_label", "no_link_label", check=text)
+    _currencies = checked("currencies", check=non_empty_mapping)
+    _currency_names = checked("currencies", check=text, each_item=True)
     _products = checked("products", check=non_empty_list)
 
     def cross_checks(self) -> list[Problem]:
-        return _duplicate_ids("products", (p.id for p in self.products))
+        problems = _duplicate_ids("products", (p.id for p in self.products))
+        problems += [
+            ("currencies", f"key {code!r}: must be an ISO currency code of three capital letters")
+            for code in self.currencies
+            if not re.fullmatch(r"[A-Z]{3}", code)
+        ]
+        for index, product in enumerate(self.products):
+            if product.currency not in self.currencies:
+                problems.append(
+                    (
+                        f"products[{index}].currency",
+                        f"{product.currency!r} has no name under currencies (entry id {product.id!r})",
+                    )
+                )
+        return problems
 
     def offer_label(self, product: Product) -> str:
         """The product's offer, or the catalog's words for "no offer"."""
         return product.offer or self.no_offer_label
+
+    def price_label(self, product: Product) -> str:
+        """The price with its currency spelled out: ``"53,10 Deense kronen (DKK)"``."""
+        return f"{decimal_comma(product.price)} {self.currencies[product.currency]} ({product.currency})"
+
+    def link_label(self, product: Product) -> str:
+        """The product's link, or the catalog's words for where to find it while the link is a placeholder."""
+        return self.no_link_label if product.url_is_placeholder else product.url
 
 
 class ExerciseCatalog(Schema):
@@ -164,6 +231,15 @@ class ExerciseCatalog(Schema):
                         "exercises",
                         f"phase '{phase}' needs at least {MIN_SAFE_PER_PHASE} exercises with "
                         f"below_knee_ok: true, found {len(safe)}",
+                    )
+                )
+            for_all = [e for e in safe if not e.not_with]
+            if len(for_all) < MIN_SAFE_FOR_ALL_PER_PHASE:
+                problems.append(
+                    (
+                        "exercises",
+                        f"phase '{phase}' needs at least {MIN_SAFE_FOR_ALL_PER_PHASE} exercise with "
+                        f"below_knee_ok: true and not_with: [], found {len(for_all)}",
                     )
                 )
         return problems
@@ -252,6 +328,16 @@ def get_exercise(exercise_id: str, directory: Path | str | None = None) -> Exerc
 def offer_label(product: Product, directory: Path | str | None = None) -> str:
     """The product's offer as the answers show it; the catalog's words when it has none."""
     return load_product_catalog(directory).offer_label(product)
+
+
+def price_label(product: Product, directory: Path | str | None = None) -> str:
+    """The product's price as the answers show it: ``"53,10 Deense kronen (DKK)"``."""
+    return load_product_catalog(directory).price_label(product)
+
+
+def link_label(product: Product, directory: Path | str | None = None) -> str:
+    """The product's link as the answers show it; the catalog's words while it is a placeholder."""
+    return load_product_catalog(directory).link_label(product)
 
 
 def clear_cache() -> None:

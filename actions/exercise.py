@@ -9,13 +9,24 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.catalogs import Exercise, get_product, offer_label
-from actions.questionnaire import FAILURES_SLOT, PARSERS, SESSION_PAIN_SLOT, Answer, read_answer, retry_response
+from actions.catalogs import Exercise, get_product, link_label, offer_label, price_label
+from actions.questionnaire import (
+    CONTRAINDICATIONS_SLOT,
+    FAILURES_SLOT,
+    PARSERS,
+    SESSION_PAIN_SLOT,
+    Answer,
+    read_answer,
+    retry_response,
+    slots_to_ask,
+)
 from actions.recommender import OUTCOME_EXERCISES, OUTCOME_RED_FLAG, recommend
 from common.safety import ALARM_SLOT, RED_FLAG_EMERGENCY, SAFETY_RESPONSES, SCREENING_SLOT
 
 FORM_SLOTS = list(PARSERS)
 EBOOK_ID = "oefenboek"
+# Why exercises were left out, one response per contraindication: utter_exercise_recommendation_left_out_<id>.
+LEFT_OUT_RESPONSE = "utter_exercise_recommendation_left_out_{}"
 
 
 class ValidateExerciseRecommendationForm(FormValidationAction):
@@ -29,6 +40,12 @@ class ValidateExerciseRecommendationForm(FormValidationAction):
         latest = tracker.latest_message or {}
         intent = latest.get("intent") or {}
         return read_answer(slot, latest.get("text"), intent.get("name"), intent.get("confidence") or 0.0)
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        """The domain's questions, without the contraindication question after pain of 8 or more."""
+        return slots_to_ask(domain_slots, tracker.get_slot("pijnscore"))
 
     @staticmethod
     def _misses_in_a_row(tracker: Tracker) -> int:
@@ -76,6 +93,11 @@ class ValidateExerciseRecommendationForm(FormValidationAction):
     ) -> dict[str, Any]:
         return await self._extract("pijnscore", dispatcher, tracker)
 
+    async def extract_contra_indicaties(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._extract(CONTRAINDICATIONS_SLOT, dispatcher, tracker)
+
     async def extract_alarm_check(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -105,6 +127,7 @@ class ActionExerciseRecommendation(Action):
             radiation=tracker.get_slot("uitstraling"),
             pain_score=None if score is None else int(score),
             alarm=bool(tracker.get_slot(SCREENING_SLOT)),
+            contraindications=tracker.get_slot(CONTRAINDICATIONS_SLOT),
         )
         # The answers are used once: asking for exercises again starts the questions anew.
         events = [SlotSet(slot, None) for slot in FORM_SLOTS] + [SlotSet(FAILURES_SLOT, 0)]
@@ -117,8 +140,11 @@ class ActionExerciseRecommendation(Action):
             dispatcher.utter_message(response="utter_exercise_recommendation_severe_pain")
             return events
         dispatcher.utter_message(response="utter_exercise_recommendation_intro")
+        for contraindication in result.left_out:
+            dispatcher.utter_message(response=LEFT_OUT_RESPONSE.format(contraindication))
         for exercise in result.exercises:
             dispatcher.utter_message(response="utter_exercise_recommendation_item", **_item_fields(exercise))
+        dispatcher.utter_message(response="utter_exercise_recommendation_stop_rules")
         if result.advise_physio:
             dispatcher.utter_message(response="utter_exercise_recommendation_radiating")
         if result.offer_ebook:
@@ -126,8 +152,8 @@ class ActionExerciseRecommendation(Action):
             dispatcher.utter_message(
                 response="utter_exercise_recommendation_ebook",
                 boek=ebook.name,
-                prijs=ebook.price_label,
+                prijs=price_label(ebook),
                 actie=offer_label(ebook),
-                link=ebook.url,
+                link=link_label(ebook),
             )
         return events

@@ -38,6 +38,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from actions.catalogs import CONTRAINDICATIONS
+
 DURATION_VALUES = ("acuut", "subacuut", "chronisch")
 RADIATION_VALUES = ("nee", "boven_knie", "onder_knie")
 
@@ -542,3 +544,76 @@ def parse_yes_no(text: str | None) -> bool | None:
     if yes == no:
         return None
     return yes
+
+
+# --------------------------------------------------------------------------- #
+# Contraindications (the questionnaire's question "heb je een van deze?")
+
+# Each contraindication of actions/catalogs.py's CONTRAINDICATIONS, in everyday Dutch and Flemish words
+# (normalised text: lowercase, no accents, "m'n" -> "mijn").
+_CONTRAINDICATION_WORDS = {
+    "osteoporose": (
+        r"(?:osteopor\w*|botontkalking|botontkalkt|broze botten|botten (?:zijn )?(?:erg )?broos"
+        r"|wervel[ -]?(?:breuk|fractuur|inzakking)\w*|(?:ingezakte|gebroken|gescheurde) wervels?"
+        r"|wervels? (?:is |zijn )?(?:gebroken|ingezakt)|botbreuk|fractuur|iets gebroken)"
+    ),
+    "zwangerschap": (
+        r"(?:zwanger\w*|in (?:blijde )?verwachting|(?:een )?(?:kindje|baby) op komst"
+        r"|verwacht (?:een |ons |mijn )?(?:kindje|baby|eerste|tweede))"
+    ),
+    "rugoperatie": (
+        r"(?:rug[ -]?operatie\w*|hernia[ -]?operatie\w*|ruggenmerg[ -]?operatie|rugchirurgie|spondylodese"
+        r"|operatie aan (?:mijn |de |een )?(?:rug|onderrug|wervels?|tussenwervelschijf|hernia)"
+        r"|(?:aan )?(?:mijn |de )?(?:rug|onderrug|wervels?|hernia) (?:ge)?opereerd"
+        r"|geopereerd aan (?:mijn |de |een )?(?:rug|onderrug|wervels?|hernia|tussenwervelschijf)"
+        r"|wervels? (?:laten )?vast ?(?:gezet|zetten))"
+    ),
+    "heupprothese": (
+        r"(?:heup[ -]?prothese\w*|kunst[ -]?heup|nieuwe heup|heup[ -]?vervanging|heup (?:laten )?vervangen"
+        r"|heup[ -]?operatie|(?:aan )?(?:mijn |de )?heup (?:ge)?opereerd|geopereerd aan (?:mijn |de )?heup"
+        r"|prothese in (?:mijn |de )?heup|totale heup)"
+    ),
+}
+# A back operation this long ago is not "in the past year" (the question's words): "5 jaar geleden", "jaren
+# geleden", "lang geleden".
+_LONG_AGO = r"\b(?:(?:[2-9]|\d{2,}|[2-9]\.5) jaar|jaren|lang|heel lang|erg lang) geleden\b"
+_NONE_APPLIES = (
+    r"\b(?:geen van (?:die|deze|allen|alle|beide|de)\b|geen daarvan|niets daarvan|niks daarvan|niks van dat"
+    r"|niets van dat|geen enkele?|nvt|n/?v/?t|niet van toepassing|geen van allemaal|niets|niks|geen)\b"
+)
+
+
+def parse_contraindications(text: str | None) -> tuple[str, ...] | None:
+    """Read which contraindications apply: osteoporosis, pregnancy, back surgery, a hip replacement.
+
+    Args:
+        text: The user's answer, e.g. ``"nee, geen daarvan"``, ``"ik ben 20 weken zwanger"``,
+            ``"botontkalking en een nieuwe heup"``, ``"vorig jaar aan mijn rug geopereerd"``.
+
+    Returns:
+        The contraindications named (ids of ``CONTRAINDICATIONS``, in that order); ``()`` when the answer
+        says none applies ("nee", "geen", "niets daarvan", or only denied ones: "ik ben niet zwanger"); None
+        when not understood or only unsure ("ja" without saying which, "weet ik niet"). A contraindication
+        named with doubt ("misschien botontkalking") counts: leaving an exercise out is the safer error. A
+        back operation years ago ("5 jaar geleden") does not count: the question asks for the past year.
+    """
+    if not text:
+        return None
+    norm = _numbers_to_digits(_normalize(text))
+    named: set[str] = set()
+    denied = False
+    for clause in re.split(r"\s*(?:[,;:!?/]|\bmaar\b|\bwel\b|\ben\b|\book\b)\s*", norm):
+        for contraindication, words in _CONTRAINDICATION_WORDS.items():
+            affirmed, negated = _affirmed(words, clause)
+            if affirmed and contraindication == "rugoperatie" and re.search(_LONG_AGO, clause):
+                affirmed, negated = False, True
+            if affirmed:
+                named.add(contraindication)
+            denied |= negated
+    if named:
+        return tuple(c for c in CONTRAINDICATIONS if c in named)
+    if re.search(_UNSURE, norm):
+        return None
+    if denied or re.search(_NONE_APPLIES, norm) or parse_yes_no(text) is False:
+        return ()
+    return None

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.catalogs import load_products, offer_label
+from actions.catalogs import link_label, load_products, offer_label, price_label
 from actions.questionnaire import SESSION_PAIN_SLOT
 from actions.recommender import product_advice
 from common.safety import ALARM_SLOT, REMINDER_RESPONSE
@@ -39,10 +39,10 @@ class ActionProductRecommendation(Action):
                 response="utter_product_recommendation_item",
                 naam=product.name,
                 beschrijving=product.description,
-                prijs=product.price_label,
+                prijs=price_label(product),
                 actie=offer_label(product),
                 past_als=product.fits_when,
                 niet_voor=product.not_for,
-                link=product.url,
+                link=link_label(product),
             )
         return []

@@ -11,13 +11,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from actions.parsing import parse_duration, parse_pain_score, parse_radiation, parse_yes_no
+from actions.parsing import (
+    parse_contraindications,
+    parse_duration,
+    parse_pain_score,
+    parse_radiation,
+    parse_yes_no,
+)
+from actions.recommender import SEVERE_PAIN
 from common.safety import SAFETY_INTENTS, SCREENING_SLOT
 
+# The question about osteoporosis, pregnancy, back surgery and a hip replacement (a list of ids of
+# actions.catalogs.CONTRAINDICATIONS; [] when none applies). No topic id in the name (contract/topics.yml).
+CONTRAINDICATIONS_SLOT = "contra_indicaties"
+
+# The questionnaire's slots, in the order the form asks them (domain.yml: the form's required_slots): the
+# screening question comes last, so that a yes on it ends the form at once and the safety policy asks which sign.
 PARSERS: dict[str, Callable[[str | None], Any]] = {
     "klachtduur": parse_duration,
     "uitstraling": parse_radiation,
     "pijnscore": parse_pain_score,
+    CONTRAINDICATIONS_SLOT: parse_contraindications,
     SCREENING_SLOT: parse_yes_no,
 }
 
@@ -61,10 +75,25 @@ def read_answer(slot: str, text: str | None, intent: str | None, confidence: flo
         return Answer(interrupt=True)
     value = PARSERS[slot](text)
     if value is not None:
-        return Answer(value=float(value) if slot == "pijnscore" else value)
+        if slot == "pijnscore":
+            value = float(value)
+        elif slot == CONTRAINDICATIONS_SLOT:
+            value = list(value)  # a list slot ([] when none applies)
+        return Answer(value=value)
     if intent in QUESTION_INTENTS and (confidence >= CONFIDENT_QUESTION or "?" in (text or "")):
         return Answer(interrupt=True)
     return Answer()
+
+
+def slots_to_ask(slots: list[str], pain_score: float | None) -> list[str]:
+    """The questionnaire's slots for this conversation: no contraindication question after pain of 8 or more.
+
+    With that much pain no exercises are given (actions/recommender.py), so asking which to leave out is
+    one question too many; the screening question is still asked.
+    """
+    if pain_score is not None and pain_score >= SEVERE_PAIN:
+        return [slot for slot in slots if slot != CONTRAINDICATIONS_SLOT]
+    return list(slots)
 
 
 def retry_response(slot: str, failures: int) -> str:

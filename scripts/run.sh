@@ -19,7 +19,8 @@
 #   WEBCHAT_ALLOWED_ORIGINS [http://127.0.0.1:$RASA_PORT http://localhost:$RASA_PORT]: the pages (origins,
 #     separated by spaces) allowed to open the widget's socket; never "*",
 #   TELEGRAM_TOKEN, TELEGRAM_BOT_NAME, TELEGRAM_WEBHOOK_URL, TELEGRAM_SECRET_TOKEN: all four switch Telegram on,
-#   TELEGRAM_API_URL [https://api.telegram.org]: the Bot API server (tests point it at a local stand-in).
+#   TELEGRAM_API_URL [https://api.telegram.org]: the Bot API server (tests point it at a local stand-in),
+#   SHOP_EMAIL, SHOP_PHONE, SHOP_HOURS: the shop's contact details for the handoff; a warning at start when unset.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 PYTHONWARNINGS=ignore::DeprecationWarning
@@ -79,6 +80,12 @@ fi
 if [[ -z "${WEBCHAT_SESSION_KEY:-}" && ! -s build/webchat_session_key ]]; then
   # The key that signs the widget's session ids (channels/sessions.py reads this file when the variable is unset).
   (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > build/webchat_session_key)
+fi
+# The shop's contact details (actions/contact.py): without them the handoff cannot name the shop's customer service.
+missing_contact=$(.venv/bin/python -m actions.contact | paste -sd, -) || true
+if [[ -n "$missing_contact" ]]; then
+  echo "warning: the shop's contact details are not configured (${missing_contact//,/, } not set):" \
+    "visitors who ask for a person are told so and pointed to a physiotherapist or huisarts" >&2
 fi
 SERVE=(.venv/bin/python -m assistant.serve)
 

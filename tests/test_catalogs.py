@@ -11,6 +11,7 @@ import yaml
 from actions import catalogs
 from actions.catalogs import (
     CATALOG_DIR,
+    CONTRAINDICATIONS,
     EXERCISES_FILE,
     GOALS,
     MIN_SAFE_PER_PHASE,
@@ -21,10 +22,13 @@ from actions.catalogs import (
     Product,
     get_exercise,
     get_product,
+    link_label,
     load_catalogs,
     load_exercises,
+    load_product_catalog,
     load_products,
     offer_label,
+    price_label,
 )
 from actions.recommender import recommend
 
@@ -32,34 +36,83 @@ from actions.recommender import recommend
 # The shipped catalogs
 
 
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = " ".join((ROOT / "contract" / "article.txt").read_text(encoding="utf-8").split())
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
 def test_products_are_the_two_from_the_article():
     products = {p.id: p for p in load_products()}
     assert set(products) == {"rugbrace", "oefenboek"}
     brace, book = products["rugbrace"], products["oefenboek"]
     assert brace.name == "Rugbrace"
-    assert (brace.price, brace.currency, brace.price_label) == (53.10, "kr", "53.10 kr")
-    assert "stabilisatie en verlichting van de onderrug" in brace.description
+    assert (brace.price, brace.currency) == (53.10, "DKK")  # the article: "53.10 kr", a Danish shop
     assert book.name == "37 oefeningen verzameld in het ultieme oefenboek"
-    assert (book.price, book.currency, book.price_label) == (26.50, "kr", "26.50 kr")
-    assert "preventie, revalidatie" in book.description
+    assert (book.price, book.currency) == (26.50, "DKK")
     for product in products.values():
-        assert product.offer == "spaar tot 25%"
+        assert product.offer == "tot 25% korting"  # the article's "SPAR OP TIL 25%", in Dutch
         assert isinstance(product, Product)
 
 
-def test_product_urls_are_marked_as_placeholders():
+@pytest.mark.parametrize(
+    ("product_id", "label", "in_article"),
+    [("rugbrace", "53,10 Deense kronen (DKK)", "53.10 kr"), ("oefenboek", "26,50 Deense kronen (DKK)", "26.50 kr")],
+)
+def test_prices_spell_out_their_currency(product_id, label, in_article):
+    product = get_product(product_id)
+    assert price_label(product) == label
+    assert in_article in ARTICLE  # the same amount as the article's, in Dutch notation with the currency named
+
+
+@pytest.mark.parametrize("product_id", ["rugbrace", "oefenboek"])
+def test_the_description_is_the_shops_own_text_from_the_article(product_id):
+    # Shown as the shop's ("Zo beschrijft de webshop het: ..."), so it must be the shop's words, unchanged.
+    assert get_product(product_id).description in ARTICLE
+    assert "Zo beschrijft de webshop het" in DOMAIN["responses"]["utter_product_recommendation_item"][0]["text"]
+
+
+def test_product_urls_are_marked_as_placeholders_and_never_shown():
     assert load_products(), "no products loaded"
+    catalog = load_product_catalog()
     for product in load_products():
         assert product.url_is_placeholder is True
         assert product.url.startswith("https://example.invalid/")
+        assert link_label(product) == catalog.no_link_label
+        assert "example" not in link_label(product) and "invalid" not in link_label(product)
+
+
+def test_a_real_link_is_shown(catalog_copy):
+    path = catalog_copy / PRODUCTS_FILE
+    text = path.read_text(encoding="utf-8").replace(
+        "url: https://example.invalid/rugbrace\n    url_is_placeholder: true",
+        "url: https://shop.example.dk/rugbrace\n    url_is_placeholder: false",
+    )
+    path.write_text(text, encoding="utf-8")
+    assert link_label(get_product("rugbrace", catalog_copy), catalog_copy) == "https://shop.example.dk/rugbrace"
 
 
 def test_brace_is_described_honestly():
     brace = get_product("rugbrace")
     assert "NICE NG59" in brace.not_for and "NHG" in brace.not_for
     assert "niet aan" in brace.not_for  # guidelines do not recommend it
+    assert "voorkomt ook geen" in brace.not_for  # not as prevention either
     assert "nooit in plaats van bewegen" in brace.not_for
-    assert "tillen" in brace.fits_when and "kort" in brace.fits_when
+    # At most comfort during a painful period: never as prevention (lifting, a long working day) or treatment.
+    assert "pijnlijke periode" in brace.fits_when and "kort" in brace.fits_when
+    for word in ("tillen", "werkdag", "voorkom", "preventie", "stabilis", "behandel"):
+        assert word not in brace.fits_when.lower(), word
+
+
+def test_no_promise_the_article_does_not_make_and_no_danish_calque():
+    texts = [p.fits_when + p.not_for + (p.offer or "") for p in load_products()]
+    texts += [
+        DOMAIN["responses"][r][0]["text"]
+        for r in ("utter_exercise_recommendation_ebook", "utter_product_recommendation_item")
+    ]
+    for text in texts:
+        assert "schema" not in text.lower()  # the article promises no fixed programme
+        assert "spaar" not in text.lower()  # "SPAR OP TIL" is Danish
+        assert " kr" not in text
 
 
 @pytest.fixture(scope="module")
@@ -103,10 +156,18 @@ def test_every_exercise_is_complete(exercises):
         assert e.dose and e.not_for
         assert e.stop_if.startswith("Stop als")
         assert not e.below_knee_ok or e.radiating_ok
+        assert isinstance(e.not_with, tuple) and set(e.not_with) <= set(CONTRAINDICATIONS)
+
+
+@pytest.mark.parametrize("contraindication", CONTRAINDICATIONS)
+def test_every_contraindication_leaves_something_out_and_says_why(exercises, contraindication):
+    assert any(contraindication in e.not_with for e in exercises)
+    assert f"utter_exercise_recommendation_left_out_{contraindication}" in DOMAIN["responses"]
 
 
 def test_nerve_stretching_is_not_offered_with_radiating_pain():
     assert get_exercise("hamstrings_rekken").radiating_ok is False
+    assert get_exercise("bilspier_rekken").radiating_ok is False  # the figure-4 stretch, treated alike
     assert get_exercise("opdrukken_buikligging").radiating_ok is False
     assert get_exercise("wandelen").below_knee_ok is True
 
@@ -158,8 +219,8 @@ def test_catalog_objects_are_frozen():
 def test_a_product_without_offer_gets_the_catalogs_words_for_it(catalog_copy):
     path = catalog_copy / PRODUCTS_FILE
     path.write_text(path.read_text(encoding="utf-8") + NEW_PRODUCT, encoding="utf-8")
-    assert offer_label(get_product("warmtekussen", catalog_copy), catalog_copy) == "geen actie"
-    assert offer_label(get_product("rugbrace")) == "spaar tot 25%"
+    assert offer_label(get_product("warmtekussen", catalog_copy), catalog_copy) == "geen"
+    assert offer_label(get_product("rugbrace")) == "tot 25% korting"
 
 
 # --------------------------------------------------------------------------- #
@@ -180,6 +241,7 @@ NEW_EXERCISE = """
     phases: [acuut, subacuut, chronisch]
     radiating_ok: true
     below_knee_ok: true
+    not_with: []
     steps:
       - Ga rechtop staan met je voeten naast elkaar.
       - Zet rustig een stap opzij en sluit aan.
@@ -193,7 +255,7 @@ NEW_PRODUCT = """
     name: Warmtekussen
     description: Kussen dat je opwarmt voor op de onderrug.
     price: 19.95
-    currency: kr
+    currency: DKK
     offer: null
     fits_when: Als warmte prettig voelt bij spierspanning.
     not_for: Geen behandeling; niet bij alarmsignalen.
@@ -208,7 +270,8 @@ def test_appending_a_product_is_a_yaml_edit_only(catalog_copy):
     products = load_products(catalog_copy)
     assert [p.id for p in products] == ["rugbrace", "oefenboek", "warmtekussen"]
     assert get_product("warmtekussen", catalog_copy).offer is None
-    assert get_product("warmtekussen", catalog_copy).price_label == "19.95 kr"
+    product = get_product("warmtekussen", catalog_copy)
+    assert price_label(product, catalog_copy) == "19,95 Deense kronen (DKK)"
 
 
 def test_appending_an_exercise_is_a_yaml_edit_only(catalog_copy):
@@ -272,6 +335,16 @@ def _duplicate_first(key):
     return change
 
 
+def _no_exercise_for_everyone_in_acute(data):
+    for entry in data["exercises"]:
+        if "acuut" in entry["phases"] and not entry["not_with"]:
+            entry["not_with"] = ["zwangerschap"]
+
+
+def _price_in_euro(data):
+    data["products"][0]["currency"] = "EUR"
+
+
 def _no_safe_exercises_for_acute(data):
     for entry in data["exercises"]:
         if "acuut" in entry["phases"] and entry["below_knee_ok"]:
@@ -279,6 +352,7 @@ def _no_safe_exercises_for_acute(data):
 
 
 P, E = PRODUCTS_FILE, EXERCISES_FILE
+PRODUCTS_HEAD = "no_offer_label: geen\nno_link_label: In de webshop.\ncurrencies: {DKK: Deense kronen}\n"
 
 BAD_FIELDS = [
     # products (entry 0 is 'rugbrace', entry 1 'oefenboek')
@@ -311,6 +385,14 @@ BAD_FIELDS = [
         P, _duplicate_first("products"), "products[1].id", "already used by products[0]", id="product-duplicate-id"
     ),
     pytest.param(P, _drop("no_offer_label"), "no_offer_label", "missing", id="products-without-no-offer-label"),
+    pytest.param(P, _drop("no_link_label"), "no_link_label", "missing", id="products-without-no-link-label"),
+    pytest.param(P, _drop("currencies"), "currencies", "missing", id="products-without-currencies"),
+    pytest.param(
+        P, _set("products", "currency", "kr"), "products[0].currency", "ISO currency code", id="product-currency-kr"
+    ),
+    pytest.param(
+        P, _price_in_euro, "products[0].currency", "'EUR' has no name under currencies", id="product-currency-unnamed"
+    ),
     # exercises (entry 0 is 'wandelen')
     pytest.param(E, _delete("exercises", "name"), "exercises[0].name", "missing", id="exercise-missing-name"),
     pytest.param(E, _delete("exercises", "stop_if"), "exercises[0].stop_if", "missing", id="exercise-missing-stop_if"),
@@ -364,6 +446,35 @@ BAD_FIELDS = [
         E, _set("exercises", "video", "x"), "exercises[0].video", "unknown field", id="exercise-unknown-field"
     ),
     pytest.param(E, _duplicate_first("exercises"), "exercises[1].id", "duplicate id", id="exercise-duplicate-id"),
+    pytest.param(E, _delete("exercises", "not_with"), "exercises[0].not_with", "missing", id="exercise-no-not_with"),
+    pytest.param(
+        E,
+        _set("exercises", "not_with", "zwangerschap"),
+        "exercises[0].not_with",
+        "must be a list (may be empty: [])",
+        id="exercise-not_with-not-list",
+    ),
+    pytest.param(
+        E,
+        _set("exercises", "not_with", ["zwanger"]),
+        "exercises[0].not_with[0]",
+        "must be one of osteoporose, zwangerschap, rugoperatie, heupprothese, got 'zwanger'",
+        id="exercise-unknown-contraindication",
+    ),
+    pytest.param(
+        E,
+        _set("exercises", "not_with", ["osteoporose", "osteoporose"]),
+        "exercises[0].not_with",
+        "twice",
+        id="exercise-contraindication-twice",
+    ),
+    pytest.param(
+        E,
+        _no_exercise_for_everyone_in_acute,
+        "exercises",
+        "phase 'acuut' needs at least 1 exercise with below_knee_ok: true and not_with: []",
+        id="exercise-none-for-everyone-in-a-phase",
+    ),
     pytest.param(
         E,
         _no_safe_exercises_for_acute,
@@ -429,7 +540,7 @@ def test_every_problem_of_a_file_is_listed(catalog_copy):
         pytest.param(E, "exercises: []\n", "exercises", "non-empty list", id="exercises-empty"),
         pytest.param(
             P,
-            "no_offer_label: geen actie\nproducts:\n  - rugbrace\n",
+            PRODUCTS_HEAD + "products:\n  - rugbrace\n",
             "products[0]",
             "value is not a valid dict",
             id="product-not-a-mapping",
@@ -437,7 +548,7 @@ def test_every_problem_of_a_file_is_listed(catalog_copy):
         pytest.param(E, "- wandelen\n", None, "top-level keys exercises", id="exercises-a-bare-list"),
         pytest.param(
             P,
-            "no_offer_label: geen actie\nproducts: []\nextra: 1\n",
+            PRODUCTS_HEAD + "products: []\nextra: 1\n",
             "products",
             "non-empty list",
             id="products-extra-key",
@@ -452,7 +563,9 @@ def test_bad_file_is_named(catalog_copy, filename, content, field, problem):
     assert filename in str(caught.value)
     assert problem in str(caught.value)
     if filename == P and "extra" in content:
-        assert f"{filename}: extra: unknown field; allowed: no_offer_label, products" in str(caught.value)
+        assert f"{filename}: extra: unknown field; allowed: no_offer_label, no_link_label, currencies, products" in str(
+            caught.value
+        )
 
 
 @pytest.mark.parametrize("filename", [P, E])

@@ -1,8 +1,15 @@
 """Reading the questionnaire's free-text answers: understood, interruption, or not understood."""
 
 import pytest
+import yaml
 
-from actions.questionnaire import read_answer, retry_response
+from actions.catalogs import CONTRAINDICATIONS
+from actions.parsing import parse_contraindications
+from actions.questionnaire import CONTRAINDICATIONS_SLOT, PARSERS, read_answer, retry_response, slots_to_ask
+from common.safety import SCREENING_SLOT
+from tests.support.paths import ROOT
+
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize(
@@ -22,6 +29,9 @@ from actions.questionnaire import read_answer, retry_response
         ("alarm_check", "nee hoor", "deny", False),
         ("alarm_check", "nee, niks van dat", "deny", False),
         ("alarm_check", "ja, een of meer daarvan", "affirm", True),
+        ("contra_indicaties", "nee, geen daarvan", "deny", []),
+        ("contra_indicaties", "ik ben zwanger", "not_covered", ["zwangerschap"]),
+        ("contra_indicaties", "rugoperatie in het afgelopen jaar", "faq", ["rugoperatie"]),  # no "?": an answer
     ],
 )
 def test_answers_are_understood(slot, text, intent, value):
@@ -79,3 +89,94 @@ def test_after_repeated_failure_the_form_offers_to_stop(failures, response):
 def test_unknown_slot_is_an_error():
     with pytest.raises(ValueError):
         read_answer("nonsense", "x", "inform")
+
+
+# --------------------------------------------------------------------------- #
+# The contraindication question: osteoporosis, pregnancy, back surgery, a hip replacement
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # none applies
+        ("nee", ()),
+        ("nee, geen daarvan", ()),
+        ("geen", ()),
+        ("nee hoor", ()),
+        ("niks van dat", ()),
+        ("geen van die dingen", ()),
+        ("nvt", ()),
+        ("ik ben niet zwanger", ()),  # only denied ones
+        ("geen osteoporose, geen nieuwe heup", ()),
+        ("10 jaar geleden aan mijn rug geopereerd, verder niks", ()),  # not in the past year
+        # one or more
+        ("ik heb botontkalking (osteoporose)", ("osteoporose",)),
+        ("ja, osteoporose", ("osteoporose",)),
+        ("mijn botten zijn broos", ("osteoporose",)),
+        ("ik heb een wervelbreuk gehad", ("osteoporose",)),
+        ("misschien botontkalking", ("osteoporose",)),  # said with doubt: counts (the safer error)
+        ("ik ben zwanger", ("zwangerschap",)),
+        ("ik ben 20 weken zwanger", ("zwangerschap",)),
+        ("in verwachting van ons tweede kindje", ("zwangerschap",)),
+        ("rugoperatie in het afgelopen jaar", ("rugoperatie",)),
+        ("vorig jaar aan mijn rug geopereerd", ("rugoperatie",)),
+        ("hernia-operatie in maart", ("rugoperatie",)),
+        ("ik heb een nieuwe heup (heupprothese)", ("heupprothese",)),
+        ("ik heb een kunstheup", ("heupprothese",)),
+        ("Ik heb m'n heup laten vervangen", ("heupprothese",)),
+        ("botontkalking en een nieuwe heup", ("osteoporose", "heupprothese")),
+        ("ik ben niet zwanger maar heb wel een nieuwe heup", ("heupprothese",)),
+        ("geen osteoporose en een nieuwe heup", ("heupprothese",)),
+        ("ik ben zwanger en heb ook osteoporose", ("osteoporose", "zwangerschap")),
+        # not understood: asked again
+        ("ja", None),
+        ("ja, een daarvan", None),
+        ("weet ik niet", None),
+        ("asdf", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_contraindications_are_read_from_free_text(text, expected):
+    assert parse_contraindications(text) == expected
+
+
+def test_the_buttons_of_the_question_are_understood():
+    [question] = DOMAIN["responses"][f"utter_ask_exercise_recommendation_form_{CONTRAINDICATIONS_SLOT}"]
+    understood = [parse_contraindications(button["payload"]) for button in question["buttons"]]
+    assert understood[0] == ()  # "Nee, geen daarvan" first
+    assert sorted(c for answer in understood[1:] for c in answer) == sorted(CONTRAINDICATIONS)  # one button each
+
+
+@pytest.mark.parametrize(
+    "text, intent, confidence",
+    [
+        ("ik heb botontkalking", "red_flag_soon", 1.0),  # the safety net's sign wins: the form steps aside
+        ("mag ik oefenen als ik zwanger ben?", "faq", 0.95),
+        ("stop", "stop", 0.99),
+    ],
+)
+def test_an_alarm_or_a_question_is_not_taken_as_the_contraindications(text, intent, confidence):
+    assert read_answer(CONTRAINDICATIONS_SLOT, text, intent, confidence).interrupt
+
+
+def test_the_question_comes_before_the_screening_question_and_matches_the_domain():
+    slots = DOMAIN["forms"]["exercise_recommendation_form"]["required_slots"]
+    assert slots == list(PARSERS)
+    assert slots[-1] == SCREENING_SLOT  # a yes on it ends the form at once
+    assert slots.index(CONTRAINDICATIONS_SLOT) == len(slots) - 2
+    assert DOMAIN["slots"][CONTRAINDICATIONS_SLOT]["type"] == "list"
+    assert f"utter_exercise_recommendation_retry_{CONTRAINDICATIONS_SLOT}" in DOMAIN["responses"]
+
+
+@pytest.mark.parametrize(
+    "pain, asked",
+    [(None, True), (0.0, True), (7.0, True), (8.0, False), (10.0, False)],
+)
+def test_no_contraindication_question_after_severe_pain(pain, asked):
+    slots = list(PARSERS)
+    result = slots_to_ask(slots, pain)
+    assert (CONTRAINDICATIONS_SLOT in result) is asked
+    assert SCREENING_SLOT in result and [s for s in slots if s != CONTRAINDICATIONS_SLOT] == [
+        s for s in result if s != CONTRAINDICATIONS_SLOT
+    ]
