@@ -140,11 +140,20 @@ class Questions(Schema):
     personal: tuple[str, ...] = ()
 
 
+class Numbers(Schema):
+    """Number words read as digits, so "mijn oma van tachtig" has an age: tens and teens, and units that
+    make compounds with a ten ("achtenvijftig" = acht + en + vijftig)."""
+
+    tens: dict[str, int] = {}
+    units: dict[str, int] = {}
+
+
 class LexiconFile(Schema):
     """The schema of ``alarm_signs.yml``."""
 
     negation: Negation = Negation()
     questions: Questions = Questions()
+    numbers: Numbers = Numbers()
     ages: tuple[str, ...] = ()
     qualifiers: dict[str, Qualifier] = {}
     signs: tuple[SignEntry, ...]
@@ -205,11 +214,21 @@ class Lexicon:
     ages: tuple[re.Pattern[str], ...]
     negation: Negation
     questions: Questions
-    # Every keyword of the entries and qualifiers, and the keywords each word seen so far hits (a cache).
+    # Every keyword of the entries and qualifiers.
     keywords: tuple[str, ...] = ()
     # Every pattern literal by its first three characters (shorter literals under "").
     literal_index: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Number words (whole words) and the digits they stand for.
+    number_words: re.Pattern[str] | None = None
+    number_values: dict[str, str] = field(default_factory=dict)
+    # The keywords each word seen so far hits (a cache, emptied when it grows past 100,000 words).
     token_hits: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+
+    def with_digits(self, text: str) -> str:
+        """``text`` with its number words written as digits ("van tachtig" -> "van 80")."""
+        if self.number_words is None:
+            return text
+        return self.number_words.sub(lambda match: self.number_values[match.group(0)], text)
 
 
 # --------------------------------------------------------------------------- #
@@ -423,13 +442,15 @@ _SPLIT = re.compile(r"([;:!?()\[\]\n\r\u2014\u2013]+|[.,](?=\s|$)|\s-\s)")
 _SENTENCE_SPLIT = re.compile(r"([;:!?()\[\]\n\r\u2014\u2013]+|[.](?=\s|$)|\s-\s)")
 
 
-def _parts(raw: str, split: re.Pattern[str] = _SPLIT) -> list[_Part]:
+def _parts(raw: str, split: re.Pattern[str] = _SPLIT, lexicon: Lexicon | None = None) -> list[_Part]:
     """Split raw text into clauses at punctuation, normalise each and remember which ended in '?'."""
     pieces = split.split(raw or "")
     parts: list[_Part] = []
     for index in range(0, len(pieces), 2):
         delimiter = pieces[index + 1] if index + 1 < len(pieces) else ""
         normalised = normalise(pieces[index])
+        if lexicon is not None:
+            normalised = lexicon.with_digits(normalised)
         if normalised:
             parts.append(_Part(normalised, "?" in delimiter))
     return parts
@@ -596,16 +617,16 @@ def assess(raw_text: str, lexicon: Lexicon | None = None) -> Assessment:
     """
     lexicon = lexicon or load_lexicon()
     head = (raw_text or "")[:MAX_CHARACTERS]
-    parts = _parts(head)
+    parts = _parts(head, _SPLIT, lexicon)
     reported = [part for part in parts if not _asks_about(part, lexicon.questions)]
     # A phrase a comma cuts in two ("ik ben er klaar mee, met alles") is looked for in the whole sentence,
     # by its patterns only, when no clause mentions the sign at all (not even negated).
     sentences = [
         part
-        for part in _parts(head, _SENTENCE_SPLIT)
+        for part in _parts(head, _SENTENCE_SPLIT, lexicon)
         if not _asks_about(part, lexicon.questions) and part.text not in {p.text for p in parts}
     ]
-    ages = _ages(normalise(head), lexicon)  # across punctuation: "mijn vader (67) is gevallen"
+    ages = _ages(lexicon.with_digits(normalise(head)), lexicon)  # across punctuation: "mijn vader (67) is gevallen"
     screen = _Screen.of([part.text for part in reported] + [part.text for part in sentences], lexicon)
 
     found: dict[str, SignFound] = {}
@@ -719,6 +740,12 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         for literals in wording.literals:
             for literal in literals or ():
                 index.setdefault(literal[:3] if len(literal) >= 3 else "", set()).add(literal)
+    values = {word: str(value) for word, value in data.numbers.tens.items()}
+    for unit, unit_value in data.numbers.units.items():
+        for ten, ten_value in data.numbers.tens.items():
+            if ten_value % 10 == 0 and ten_value >= 20:
+                values[f"{unit}en{ten}"] = str(ten_value + unit_value)
+    numbers = re.compile(r"\b(" + "|".join(sorted(values, key=len, reverse=True)) + r")\b") if values else None
     return Lexicon(
         entries=entries,
         qualifiers=qualifiers,
@@ -727,6 +754,8 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         questions=data.questions,
         keywords=tuple(dict.fromkeys(keywords)),
         literal_index={start: tuple(sorted(literals)) for start, literals in index.items()},
+        number_words=numbers,
+        number_values=values,
     )
 
 

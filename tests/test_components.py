@@ -72,7 +72,7 @@ def test_text_without_letters_goes_to_the_fallback(gate, text):
     [
         ("ik kan mijn plas niet ophouden", "red_flag_emergency"),
         ("ik heb koorts", "red_flag_today"),
-        ("ik heb kanker gehad", "red_flag_soon"),
+        ("ik heb tien jaar geleden kanker gehad", "red_flag_soon"),
         ("ik wil niet meer leven", "crisis"),
     ],
 )
