@@ -133,7 +133,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     quiet_rasa()
     from evaluation.floors import load_floors
     from evaluation.models import ROOT, TRAIN_TIMES, ensure_model
-    from evaluation.report import console_table, floor_lines, slug, summary_markdown, write_json, write_set_files
+    from evaluation.report import (
+        before_after,
+        console_table,
+        floor_lines,
+        slug,
+        summary_markdown,
+        write_json,
+        write_set_files,
+    )
     from evaluation.sets import CLINICAL, FIELD, HELDOUT, EvaluationDataError
 
     args = _arguments(argv)
@@ -181,6 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "timings": run.timings,
     }
     out.mkdir(parents=True, exist_ok=True)
+    previous = json.loads((out / "metrics.json").read_text()) if (out / "metrics.json").exists() else None
     evaluated = {s.name for s in run.sets}
     checked = {
         f.source: floor_lines(f, run.results[f.set]["ours"]) for f in floors if f.set in evaluated and "ours" in systems
@@ -203,7 +212,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for test_set in run.sets:
         write_set_files(out, test_set, run.predictions[test_set.name], plots)
     summary = summary_markdown(run.sets, run.predictions, run.results, floors, cv, meta)
-    (out / "summary.md").write_text(summary)
+    changes = before_after(previous, run.results) if args.command == "report" else []
+    (out / "summary.md").write_text(summary + "\n".join(changes) + ("\n" if changes else ""))
 
     for test_set in run.sets:
         print(f"\n{test_set.name} ({len(test_set.texts)} messages):")
@@ -223,6 +233,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         heldout_png = out / f"confusion_ours_{slug(str(HELDOUT))}.png"
         if heldout_png.exists():
             shutil.copy(heldout_png, docs / heldout_png.name)
+    if changes:
+        print("\n".join(changes))
     shown_out = out.relative_to(ROOT) if out.is_relative_to(ROOT) else out
     print(f"\nreport: {shown_out}/summary.md ({time.perf_counter() - started:.0f} s)")
 

@@ -476,3 +476,32 @@ def summary_markdown(
 
 def write_json(path: Path, document: dict[str, Any]) -> None:
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+def before_after(previous: dict[str, Any] | None, current: dict[str, dict[str, dict[str, Any]]]) -> list[str]:
+    """Ours now against the previous run's metrics.json in the same folder (after `make review` + retraining).
+
+    One row per measure that both runs have as a number, for every set both evaluated; empty without a previous run.
+    """
+    if not previous or not previous.get("sets"):
+        return []
+    rows = []
+    for set_name, systems in current.items():
+        before = (previous["sets"].get(set_name) or {}).get("ours") or {}
+        now = systems.get("ours") or {}
+        for key, value in now.items():
+            old = before.get(key)
+            if key in MEASURES and isinstance(value, (int, float)) and isinstance(old, (int, float)):
+                if not isinstance(value, bool) and abs(value - old) >= 0.0005:
+                    rows.append(f"| {set_name} | {MEASURES[key]} | {fmt(old)} | {fmt(value)} | {value - old:+.3f} |")
+    date = (previous.get("meta") or {}).get("date", "?")
+    if not rows:
+        return ["", f"## Since the previous run ({date})", "", "No measure of ours changed."]
+    return [
+        "",
+        f"## Since the previous run ({date})",
+        "",
+        "| set | measure | before | now | change |",
+        "|---|---|---:|---:|---:|",
+        *rows,
+    ]
