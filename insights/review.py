@@ -202,8 +202,8 @@ def inbox(
         save_state(state_path, state)
     out(f"\nReviewed: {labelled} groups labelled, {appended} examples appended to {data}.")
     if appended:
-        out("Next: `make train` (the model learns the new examples), then `make eval` (compare its summary with")
-        out("the last one: `git diff docs/eval/summary.md` shows before and after).")
+        out("Next: `make train` (the model learns the new examples), then `make eval` (its summary ends with")
+        out("'Since the previous run': every measure that moved, before and now).")
     return appended
 
 
