@@ -1,7 +1,7 @@
 """Validate the project's data: its own YAML files, then `rasa data validate` with every warning explained.
 
 First every data file the code reads is loaded through the one validated loader (common.data_files):
-the catalogs, the shop contact, the topic buttons and the alarm-sign lexicon. A problem is printed with
+the catalogs, the shop contact, the topic buttons, the alarm-sign lexicon and the glossary. A problem is printed with
 the file and the field, e.g. ``actions/catalogs/products.yml: products[0].prijs: unknown field``.
 
 Then every warning Rasa prints must match an entry of tests/validation_allowlist.yml, which says why
@@ -23,6 +23,7 @@ from actions.catalogs import load_catalogs  # noqa: E402  (after the path: run a
 from actions.contact import CONTACT_PATH, ShopContact  # noqa: E402
 from actions.topic_suggestions import load_topic_buttons  # noqa: E402
 from assistant.alarm_signs import load_lexicon  # noqa: E402
+from assistant.normalise import load_glossary  # noqa: E402
 from common.data_files import DataFileError, Schema, checked, load_data_file, regular_expression, text  # noqa: E402
 from insights.review_file import comment_problems  # noqa: E402
 
@@ -56,6 +57,7 @@ def check_data_files() -> list[str]:
         load_topic_buttons,
         lambda: load_data_file(CONTACT_PATH, ShopContact),
         load_lexicon,
+        load_glossary,
     ):
         try:
             load()
@@ -76,7 +78,7 @@ def main() -> int:
         print("\n".join(problems))
         print(f"{len(problems)} problem(s) in the project's data files")
         return 1
-    print("data files: catalogs, shop contact, topic buttons and alarm-sign lexicon are valid")
+    print("data files: catalogs, shop contact, topic buttons, alarm-sign lexicon and glossary are valid")
 
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", NO_COLOR="1")
     result = subprocess.run(
