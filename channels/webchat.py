@@ -26,6 +26,7 @@ from __future__ import annotations
 import inspect
 import logging
 import re
+import time
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Union
 from urllib.parse import urlsplit
 
@@ -144,8 +145,9 @@ class SocketIOInput(RasaSocketIOInput):
                 await output.send_text_message(sender_id, messages().invalid_encoding)
                 return
             text = visitor_text(message, offered_commands(agent_domain(self.sanic_app)))
-            # No caller metadata (customData) is stored: the channel needs none.
-            user_message = UserMessage(text, output, sender_id, input_channel=self.name(), metadata=None)
+            # No caller metadata (customData) is stored: only the receive time, for the insights report's latency.
+            received = {"received_at": time.time()}
+            user_message = UserMessage(text, output, sender_id, input_channel=self.name(), metadata=received)
             if not await handle(on_new_message, user_message, self.name()):
                 await output.send_text_message(sender_id, messages().failure)
 

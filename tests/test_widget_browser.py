@@ -182,8 +182,8 @@ async def test_a_socket_can_only_talk_in_the_session_it_joined():
     await handle_message(sid, {"message": "hallo"})
     assert received == []
     await handle_message(sid, {"message": "hallo", "session_id": mine})
-    assert [(m.text, m.sender_id, m.input_channel, m.metadata) for m in received] == [
-        ("hallo", conversation_id(mine), "socketio", None)
+    assert [(m.text, m.sender_id, m.input_channel, sorted(m.metadata)) for m in received] == [
+        ("hallo", conversation_id(mine), "socketio", ["received_at"])  # no caller metadata, only the receive time
     ]
     assert [event for event, *_ in emitted] == ["session_confirm"]
 
