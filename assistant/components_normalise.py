@@ -10,6 +10,11 @@ classifiers read, the same way at training (``process_training_data``) and at in
 
 The visitor's original text is never touched: ``TextGuard`` keeps it under ``original_text`` (and when no
 ``TextGuard`` ran before, this component keeps it there itself), and the safety net and ``TopicGate`` read that.
+
+``TextRestorer``, last in the pipeline, puts the text back as it was before the normaliser once every classifier
+has run: Rasa's parse data (``tracker.latest_message["text"]``) carries the message's final ``text``, and the
+action server's free-text parsers (``actions/parsing.py``: "rugoperatie", "straalt uit tot in mijn kuit") must
+read what the visitor wrote, not the classifiers' canonical terms.
 """
 
 from __future__ import annotations
@@ -26,6 +31,9 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from assistant import normalise
 from assistant.components import ORIGINAL_TEXT, _ConfiguredComponent
 from assistant.normalise import GLOSSARY_PATH, MODE_REPLACE, MODES, Glossary, for_classifiers, load_glossary
+
+# The text as it was before the normaliser rewrote it (inference only), for TextRestorer.
+TEXT_BEFORE_NORMALISING = "text_before_normalising"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
@@ -61,6 +69,7 @@ class TextNormaliser(_ConfiguredComponent):
                 continue
             if message.get(ORIGINAL_TEXT) is None:
                 message.set(ORIGINAL_TEXT, text)
+            message.set(TEXT_BEFORE_NORMALISING, text)
             message.set(TEXT, self.normalised(text))
         return messages
 
@@ -71,4 +80,26 @@ class TextNormaliser(_ConfiguredComponent):
             if not isinstance(text, str) or not text or example.get(ENTITIES):
                 continue
             example.set(TEXT, self.normalised(text))
+        return training_data
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class TextRestorer(_ConfiguredComponent):
+    """Last in the pipeline: the message's ``text`` becomes again what it was before ``TextNormaliser``."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {}
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        pass
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            before = message.get(TEXT_BEFORE_NORMALISING)
+            if isinstance(before, str):
+                message.set(TEXT, before)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data

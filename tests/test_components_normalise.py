@@ -7,7 +7,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from assistant import components_normalise
 from assistant.alarm_signs import assess
 from assistant.components import SafetyNet, TextGuard
-from assistant.components_normalise import TextNormaliser
+from assistant.components_normalise import TextNormaliser, TextRestorer
 from assistant.normalise import Glossary
 
 
@@ -18,11 +18,13 @@ def _message(text):
     return message
 
 
-def _pipeline(text, normaliser):
+def _pipeline(text, normaliser, restore=False):
     message = _message(text)
     TextGuard({"max_characters": 1500}).process([message])
     normaliser.process([message])
     SafetyNet().process([message])
+    if restore:
+        TextRestorer({}).process([message])
     return message
 
 
@@ -136,3 +138,32 @@ def test_safety_net_gives_the_same_alarm_with_and_without_the_normaliser(replace
     assert with_normaliser.get("original_text") == text
     assert with_normaliser.get("alarm") == without.get("alarm")
     assert with_normaliser.get("intent") == without.get("intent")
+
+
+# --------------------------------------------------------------------------- #
+# After the classifiers, the parse data carries what the visitor wrote again
+
+
+@pytest.mark.parametrize("mode", ["replace", "append"])
+@pytest.mark.parametrize(
+    "text",
+    ["ik heb vorig jaar een rugoperatie gehad", "jawel, het straalt uit tot in mijn kuit", "<b>NEEN</b>  hoor!!!"],
+)
+def test_the_restorer_puts_back_the_text_the_action_server_parses(mode, text):
+    guarded = TextGuard({"max_characters": 1500}).clean(text)
+    message = _pipeline(text, TextNormaliser({"mode": mode}), restore=True)
+    assert message.get("text") == guarded
+    assert message.as_dict(only_output_properties=True)["text"] == guarded
+    assert message.get("original_text") == text
+
+
+def test_without_the_restorer_the_parser_would_read_canonical_terms(replace):
+    # Why TextRestorer exists: the questionnaire's parser looks for "rugoperatie", the classifiers read "operatie".
+    message = _pipeline("ik heb vorig jaar een rugoperatie gehad", replace)
+    assert message.get("text") == "ik heb vorig jaar een operatie gehad"
+
+
+def test_the_restorer_leaves_messages_the_normaliser_did_not_see():
+    message = Message({"text": "ik heb rugpijn"})
+    TextRestorer({}).process([message])
+    assert message.get("text") == "ik heb rugpijn"
