@@ -602,7 +602,8 @@ def _qualifier_holds(name: str, parts: list[_Part], ages: list[int], lexicon: Le
     low = qualifier.min_age if qualifier.min_age is not None else 0
     high = qualifier.max_age if qualifier.max_age is not None else 200
     if (qualifier.min_age is not None or qualifier.max_age is not None) and any(
-        low <= age <= high and age >= 10 for age in ages
+        # A child's age may be one digit ("ons zoontje van 7"); elsewhere a lone digit is rarely an age.
+        low <= age <= high and (age >= 10 or high < 20) for age in ages
     ):
         return True
     wording = screen.narrow(qualifier.wording)
