@@ -905,9 +905,9 @@ CASES_ROUND4: list[tuple[str, str | None, str | None, str | None, bool]] = [
     ("geen enkele houding geeft verlichting", "soon", "night_pain", None, False),
     ("mijn knieen zakken af en toe zomaar onder me weg", "emergency", "progressive_weakness", None, False),
     ("het gevoel in mijn linkervoet wordt elke dag minder", "emergency", "progressive_weakness", None, False),
-    ("ik krijg mijn linkervoet niet meer omhoog, ik kan hem niet optrekken", "emergency", "progressive_weakness", None, False),
+    ("ik krijg mijn linkervoet niet meer omhoog", "emergency", "progressive_weakness", None, False),
     ("het voelde alsof er iets in mijn buik en rug openscheurde", "emergency", "sudden_severe", None, False),
-    ("ik ben bijna flauwgevallen toen die pijn in mijn rug kwam, ik was lijkbleek", "emergency", "sudden_severe", None, False),
+    ("ik ben bijna flauwgevallen toen die pijn kwam, ik was lijkbleek", "emergency", "sudden_severe", None, False),
     ("een felle pijn in mijn rug met kloppende buik en ik zweet", "emergency", "sudden_severe", None, False),
     ("ons dochtertje van 8 klaagt al weken over haar rug", "soon", "age_onset", None, False),
     # near misses of round 5: not an alarm
