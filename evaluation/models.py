@@ -38,7 +38,17 @@ MODELS = {"ours": OURS_MODEL, "rasa_default": BASELINE_MODEL, "ours_no_net": NO_
 # What a model is built from: when one of these is newer than the model, the model is retrained.
 _OURS_INPUTS = [OUR_CONFIG, ROOT / "domain.yml", ROOT / "data", ROOT / "assistant", ROOT / "build" / "spacy_nl"]
 # The NLU-only model depends on the NLU components' code, not on the server-side modules of assistant/.
-_NLU_CODE = [ROOT / "assistant" / name for name in ("components.py", "alarm_signs.py", "alarm_signs.yml")]
+_NLU_CODE = [
+    ROOT / "assistant" / name
+    for name in (
+        "components.py",
+        "alarm_signs.py",
+        "alarm_signs.yml",
+        "language_gate.py",
+        "language_id.py",
+        "languages.yml",
+    )
+]
 _NLU_CODE.append(ROOT / "common")
 MODEL_INPUTS = {
     "ours": _OURS_INPUTS,
