@@ -59,6 +59,7 @@ def conversation(rng: random.Random) -> List[Turn]:
             Turn("een week of drie"),
             Turn("nee alleen in mijn rug"),
             Turn("5"),
+            Turn("nee, geen daarvan"),  # osteoporosis, pregnancy, back surgery, a new hip?
             Turn("nee"),
             Turn("dank je wel"),
         ]

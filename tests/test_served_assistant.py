@@ -100,9 +100,13 @@ def test_crisis_gets_the_crisis_lines(assistant):
     assert "113" in replies[0]["text"] and "1813" in replies[0]["text"]
 
 
-def test_human_handoff_gives_contact_options(assistant):
-    text = " ".join(_texts(assistant.say(assistant.new_sender(), "kan ik iemand van de klantenservice spreken?")))
-    assert "@" in text and "fysiotherapeut" in text
+def test_human_handoff_without_contact_details_is_honest_and_names_the_way_to_care(assistant):
+    # make run without SHOP_EMAIL, SHOP_PHONE, SHOP_HOURS (the tests set none): no placeholder reaches the visitor.
+    sender = assistant.new_sender()
+    text = " ".join(_texts(assistant.say(sender, "kan ik iemand van de klantenservice spreken?")))
+    assert _responses(assistant.tracker(sender)) == ["utter_human_handoff_unconfigured", "utter_human_handoff_care"]
+    assert "fysiotherapeut" in text and "huisarts" in text
+    assert "@" not in text and "voorbeeld" not in text and "invalid" not in text
 
 
 def test_the_http_api_needs_the_token(assistant):
@@ -113,20 +117,40 @@ def test_the_http_api_needs_the_token(assistant):
     assert assistant.tracker(sender)["sender_id"] == sender
 
 
-def test_exercise_questionnaire_in_own_words_gives_safe_exercises_and_the_ebook(assistant):
+def test_exercise_questionnaire_in_own_words_gives_safe_exercises_and_no_ebook_below_the_knee(assistant):
     sender = assistant.new_sender()
     for answer in ["welke oefeningen kan ik doen?", "een week of drie", "ja tot in mijn kuit", "zeven"]:
         assert assistant.say(sender, answer), f"no reply to {answer!r}"
+    assert _responses(assistant.tracker(sender)) == ["utter_ask_exercise_recommendation_form_contra_indicaties"]
+    assistant.say(sender, "nee, geen daarvan")
     replies = assistant.say(sender, "nee, niks van dat")
     names = _responses(assistant.tracker(sender))
     assert names[0] == "utter_exercise_recommendation_intro"
     items = [n for n in names if n == "utter_exercise_recommendation_item"]
     assert 3 <= len(items) <= 4
-    assert "utter_exercise_recommendation_radiating" in names  # pain below the knee: see a physiotherapist
-    assert names[-1] == "utter_exercise_recommendation_ebook"
+    assert "utter_exercise_recommendation_stop_rules" in names
+    assert names[-1] == "utter_exercise_recommendation_radiating"  # below the knee: a physiotherapist, no e-book
     texts = _texts(replies)
     assert any("1. " in t and "Hoeveel:" in t for t in texts)
-    assert "oefenboek" in texts[-1]
+    assert not any("oefenboek" in t for t in texts)
+
+
+def test_a_pregnancy_named_in_own_words_leaves_out_lying_on_the_back_and_says_why(assistant):
+    sender = assistant.new_sender()
+    for answer in [
+        "welke oefeningen kan ik doen?",
+        "al maanden",
+        "nee, alleen in mijn rug",
+        "4",
+        "ik ben 20 weken zwanger",
+    ]:
+        assert assistant.say(sender, answer), f"no reply to {answer!r}"
+    replies = assistant.say(sender, "nee")
+    names = _responses(assistant.tracker(sender))
+    assert names[:2] == ["utter_exercise_recommendation_intro", "utter_exercise_recommendation_left_out_zwangerschap"]
+    texts = " ".join(_texts(replies))
+    assert "Bruggetje" not in texts and "Dode kever" not in texts and "Wandelen" in texts
+    assert "Deense kronen (DKK)" in _texts(replies)[-1]  # the e-book, its price with the currency spelled out
 
 
 def test_an_unclear_answer_is_asked_again_and_stop_ends_the_questions(assistant):
