@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from common.safety import SAFETY_INTENTS
+from common.safety import MEDICAL_TIERS, SAFETY_INTENTS, TIER_INTENTS
 from evaluation.predict import Prediction
 from evaluation.sets import FALLBACK, OUT_OF_SCOPE, intent_of
 
@@ -27,7 +27,7 @@ MEASURES = {
     "faq_selection_accuracy": "FAQ response selection accuracy",
     "faq_answered_correctly": "FAQ questions answered with the right topic (user's view)",
     "red_flag_recall": "red-flag/crisis recall (any safety answer)",
-    "red_flag_exact_tier": "red-flag/crisis recall, exact tier",
+    "red_flag_exact_tier": "red-flag/crisis recall, exact tier (or the follow-up question that settles it)",
     "false_alarm_rate": "false-alarm rate (non-safety message got a safety answer)",
     "oos_precision": "out-of-scope precision",
     "oos_recall": "out-of-scope recall",
@@ -65,6 +65,24 @@ def macro_f1(gold: Sequence[str], predicted: Sequence[str]) -> float | None:
     return sum(scores) / len(scores)
 
 
+_MEDICAL_ORDER = [TIER_INTENTS[tier] for tier in MEDICAL_TIERS]  # red-flag intents, most urgent first
+
+
+def exact_tier(gold: str, prediction: Prediction) -> bool:
+    """The safety answer has the gold tier, or it asks the follow-up question that settles it.
+
+    An `ask` (the message lacks the fact that sets the tier) answers with the more urgent tier the sign could have
+    until the question is answered, so it counts as exact when that tier is at least as urgent as the gold one
+    (as the clinical bank counts "ask: the question or the more urgent tier").
+    """
+    if prediction.intent == gold:
+        return True
+    alarm = prediction.alarm
+    if alarm is None or alarm.ask is None or gold not in _MEDICAL_ORDER or prediction.intent not in _MEDICAL_ORDER:
+        return False
+    return _MEDICAL_ORDER.index(prediction.intent) <= _MEDICAL_ORDER.index(gold)
+
+
 def measure(gold: Sequence[str], predictions: Sequence[Prediction]) -> dict[str, Any]:
     """All measures of one system on one test set."""
     if len(gold) != len(predictions):
@@ -85,7 +103,7 @@ def measure(gold: Sequence[str], predictions: Sequence[Prediction]) -> dict[str,
         tiers[tier] = {
             "n": len(idx),
             "caught": share(sum(acted[i] in SAFETY_INTENTS for i in idx), len(idx)),
-            "exact": share(sum(acted[i] == tier for i in idx), len(idx)),
+            "exact": share(sum(exact_tier(tier, predictions[i]) for i in idx), len(idx)),
         }
     return {
         "n": n,
@@ -96,7 +114,7 @@ def measure(gold: Sequence[str], predictions: Sequence[Prediction]) -> dict[str,
         "faq_selection_accuracy": share(sum(predictions[i].key == gold[i] for i in faq), len(faq)),
         "faq_answered_correctly": share(sum(answered[i] == gold[i] for i in faq), len(faq)),
         "red_flag_recall": share(sum(acted[i] in SAFETY_INTENTS for i in safety), len(safety)),
-        "red_flag_exact_tier": share(sum(acted[i] == gold[i] for i in safety), len(safety)),
+        "red_flag_exact_tier": share(sum(exact_tier(gold[i], predictions[i]) for i in safety), len(safety)),
         "red_flag_per_tier": tiers,
         "false_alarm_rate": share(sum(acted[i] in SAFETY_INTENTS for i in other), len(other)),
         "false_alarms": sum(acted[i] in SAFETY_INTENTS for i in other),

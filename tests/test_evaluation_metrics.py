@@ -495,3 +495,22 @@ def test_suggested_floors_sit_one_item_below_todays_value():
     assert suggested["red_flag_recall"] == (0.975, False, 40)  # 39 of 40
     assert suggested["false_alarm_rate"] == (0.1, True, 20)  # 2 of 20
     assert today_floor(0.6558, at_most=False) == 0.655 and today_floor(0.3132, at_most=True) == 0.314
+
+
+@pytest.mark.parametrize(
+    ("gold", "acted", "ask", "exact"),
+    [
+        ("red_flag_soon", "red_flag_soon", None, True),
+        ("red_flag_soon", "red_flag_today", None, False),  # over-triage without a question is not exact
+        ("red_flag_soon", "red_flag_today", "cancer", True),  # past cancer, no time given: the question settles it
+        ("red_flag_today", "red_flag_today", "trauma", True),
+        ("red_flag_emergency", "red_flag_today", "trauma", False),  # a question never excuses under-triage
+        ("crisis", "red_flag_today", "cancer", False),
+    ],
+)
+def test_a_follow_up_question_counts_as_the_exact_tier_when_it_can_settle_it(gold, acted, ask, exact) -> None:
+    from evaluation.metrics import exact_tier
+    from evaluation.predict import Alarm, Prediction
+
+    prediction = Prediction(intent=acted, intent_clf=acted, alarm=Alarm(tier=None, ask=ask))
+    assert exact_tier(gold, prediction) is exact
