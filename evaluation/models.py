@@ -47,6 +47,10 @@ _NLU_CODE = [
         "language_gate.py",
         "language_id.py",
         "languages.yml",
+        "components_normalise.py",
+        "normalise.py",
+        "glossary.yml",
+        "ensemble.py",
     )
 ]
 _NLU_CODE.append(ROOT / "common")
