@@ -175,6 +175,15 @@ def _locked(tracker: DialogueStateTracker, events: list[Any]) -> bool:
     )
 
 
+def alarm_locked(tracker: DialogueStateTracker) -> bool:
+    """Whether exercises and products are locked in the tracker's current session (the lock of ``_locked``).
+
+    ``assistant.patches.session_rollover`` carries this into a new session as ``ALARM_SLOT``, so a rollover of a
+    long conversation keeps the lock.
+    """
+    return _locked(tracker, _session_events(tracker))
+
+
 def _next_step(replies: list[str], done: list[str], active_loop: str | None) -> str | None:
     if done[: len(replies)] != replies[: len(done)]:
         return None  # something else answered this turn: leave it to the other policies

@@ -69,6 +69,8 @@ def test_install_is_idempotent():
         "action_server",
         "action_response_validator",
         "log_redaction",
+        "session_rollover",
+        "event_type_lookup",
         "required_responses",
     }
 
@@ -332,3 +334,23 @@ def test_the_server_refuses_a_model_without_the_apologies(tmp_path):
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+def test_the_event_lookup_answers_like_rasa_s_own():
+    import rasa.shared.utils.common
+    from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet, UserUttered
+
+    classes = [c for c in rasa.shared.utils.common.all_subclasses(Event) if c.type_name]
+    for _ in range(2):  # the first time through Rasa's lookup, then remembered
+        for cls in classes:
+            assert Event.resolve_by_type(cls.type_name) is next(c for c in classes if c.type_name == cls.type_name)
+    assert [Event.resolve_by_type(n) for n in ("user", "action", "slot", "session_started")] == [
+        UserUttered,
+        ActionExecuted,
+        SlotSet,
+        SessionStarted,
+    ]
+    assert Event.resolve_by_type("no_such_event", SlotSet) is SlotSet
+    assert Event.resolve_by_type("topic") is None
+    with pytest.raises(ValueError, match="no_such_event"):
+        Event.resolve_by_type("no_such_event")

@@ -17,6 +17,8 @@ The patches (see each module's docstring):
 - ``action_server``: ``RemoteAction.run`` times out and answers ``utter_actions_unavailable``;
 - ``action_response_validator``: ``RemoteAction._validate_action_result`` with a validator built once;
 - ``log_redaction``: no message text in structlog events and warnings at INFO and above;
+- ``session_rollover``: a long conversation gets a new session at the start of a turn (``assistant.rollover``);
+- ``event_type_lookup``: ``Event.resolve_by_type`` remembers the classes it found (every stored event is read by it);
 - ``required_responses`` (serving only): a model whose domain lacks the apologies is not served.
 
 Private names the assistant uses outside this package (overrides in subclasses) are listed, with their reasons,
@@ -99,13 +101,23 @@ def _patch_modules(serving: bool) -> List[ModuleType]:
     from assistant.patches import (
         action_response_validator,
         action_server,
+        event_type_lookup,
         log_redaction,
         required_responses,
+        session_rollover,
         storage_apology,
         strict_tracker_store,
     )
 
-    modules = [strict_tracker_store, storage_apology, action_server, action_response_validator, log_redaction]
+    modules = [
+        strict_tracker_store,
+        storage_apology,
+        action_server,
+        action_response_validator,
+        log_redaction,
+        session_rollover,
+        event_type_lookup,
+    ]
     if serving:
         modules.append(required_responses)
     return modules
