@@ -24,6 +24,7 @@ Writes reports/bench/ (bench.json, summary.md, bench.png) and copies summary.md 
   python -m benchmark --workers-experiment     also: 2 Sanic workers with a Redis lock store (needs redis-server)
   python -m benchmark --only big-message       only the big-message experiment on ours (~2 min)
   python -m benchmark --only insights          only `make report` over 10,000 stored conversations (< 1 min)
+  python -m benchmark --only long-conversation one 400-turn REST conversation, ours and the rasa init bot (~15 min)
 
 The package, by job: load.py (the simulated visitors), footprint.py (a bot served by the tests' own harness,
 tests/support/processes.py, with its peak memory), profile.py (py-spy), big_message.py, experiments.py, report.py.
@@ -52,6 +53,7 @@ from benchmark.experiments import (
     workers_experiment,
 )
 from benchmark.insights import bench_insights
+from benchmark.long_conversation import long_conversation_experiment
 from benchmark.profile import PROFILE_NEEDLES, inclusive_share, top_frames
 from benchmark.report import TARGETS, write_report
 from evaluation.models import BASELINE_MODEL, OURS_MODEL, TRAIN_TIMES, ensure_model
@@ -61,6 +63,24 @@ from tests.support.paths import ROOT
 # The rasa init bot's domain has none of the apologies the patches require of a served model
 # (assistant/patches/required_responses.py): it is served only with this, and then with a warning in its log.
 BASELINE_ENV = {"rasa_default": {"ALLOW_MODEL_WITHOUT_APOLOGIES": "1"}}
+
+
+# The rasa init bot as Rasa runs it: no rollover (ours: SESSION_MAX_TURNS from the environment, default 20); and
+# ours without the rollover, to show what it removes.
+LONG_CONVERSATION_ENV = {
+    "rasa_default": {**BASELINE_ENV["rasa_default"], "SESSION_MAX_TURNS": "0"},
+    "ours_no_rollover": {"SESSION_MAX_TURNS": "0"},
+}
+
+
+def _long_conversation_models(args: argparse.Namespace) -> Dict[str, Path]:
+    models = {"ours": OURS_MODEL, "ours_no_rollover": OURS_MODEL}
+    baseline = Path(args.baseline_model)
+    if baseline == BASELINE_MODEL and not baseline.exists():
+        ensure_model("rasa_default")
+    if baseline.exists():
+        models["rasa_default"] = baseline
+    return models
 
 
 def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
@@ -89,7 +109,14 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
     parser.add_argument("--big-message-trials", type=int, default=40, help="big-message experiment: rounds (40)")
     parser.add_argument("--big-message-seconds", type=float, default=120, help="big-message experiment: time cap")
     parser.add_argument("--skip-big-message", action="store_true", help="no big-message experiment")
-    parser.add_argument("--only", choices=["big-message", "insights"], help="run only this experiment (on ours)")
+    parser.add_argument(
+        "--only", choices=["big-message", "insights", "long-conversation"], help="run only this experiment"
+    )
+    parser.add_argument("--long-turns", type=int, default=400, help="long conversation: turns (default 400)")
+    parser.add_argument("--skip-long-conversation", action="store_true", help="no long-conversation curve")
+    parser.add_argument(
+        "--baseline-model", default=str(BASELINE_MODEL), help="the rasa init bot's model (default: models/...)"
+    )
     parser.add_argument("--skip-insights", action="store_true", help="no insights-report experiment")
     parser.add_argument("--insights-conversations", type=int, default=10_000, help="insights experiment: stored")
     args = parser.parse_args(argv)
@@ -109,8 +136,9 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
         args.think, args.skip_baseline, args.skip_train, args.docs = "0.2,0.5", True, True, ""
         args.skip_outages = not args.outages
         args.big_message_trials, args.big_message_seconds = 4, 30
-    if args.only:  # a part of a run: docs/bench keeps the last full one
-        args.skip_baseline, args.skip_train, args.docs = True, True, ""
+    if args.only:  # a part of a run: docs/bench keeps the last full one (the long conversation has its own page)
+        args.skip_baseline, args.skip_train = True, True
+        args.docs = args.docs if args.only == "long-conversation" else ""
     args.levels = [int(x) for x in args.levels.split(",")]
     args.think = [float(x) for x in args.think.split(",")]
     args.out_path = (ROOT / args.out).resolve()
@@ -168,6 +196,10 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
             report["big_message"] = big_message_alone(args, workdir, endpoints_env(args.endpoints))
         if args.only == "insights" or (not args.only and not args.skip_insights):
             report["insights"] = bench_insights(workdir, args.insights_conversations)
+        if args.only == "long-conversation" or (not args.only and not args.skip_long_conversation and not args.smoke):
+            report["long_conversation"] = long_conversation_experiment(
+                _long_conversation_models(args), workdir, args.long_turns, LONG_CONVERSATION_ENV
+            )
         if args.workers_experiment and not args.only:
             experiment = workers_experiment(args, workdir)
             if experiment and "error" not in experiment:

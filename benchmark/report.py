@@ -5,13 +5,19 @@ docs/bench/ after a full run."""
 from __future__ import annotations
 
 import shutil
+import statistics
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from benchmark.insights import insights_lines
 from tests.support.paths import ROOT
 
-SYSTEM_TITLES = {"ours": "ours", "rasa_default": "rasa init default", "ours_2workers_redis": "ours, 2 workers+Redis"}
+SYSTEM_TITLES = {
+    "ours": "ours",
+    "rasa_default": "rasa init default",
+    "ours_2workers_redis": "ours, 2 workers+Redis",
+    "ours_no_rollover": "ours, no rollover (SESSION_MAX_TURNS=0)",
+}
 TARGETS = {
     "realistic_p95_ms": 100,
     "realistic_p99_ms": 250,
@@ -292,12 +298,36 @@ def outage_lines(outages: Optional[Dict[str, Any]]) -> List[str]:
     return lines + [""]
 
 
+def write_long_conversation(report: Dict[str, Any], out_path: Path, docs: str) -> None:
+    """long_conversation.md and long_conversation.png, copied to docs/ (also after ``--only long-conversation``)."""
+    result = report.get("long_conversation")
+    if not result or not result.get("systems"):
+        return
+    title = f"python -m benchmark --only long-conversation, {report['date']}, {report['machine_short']}"
+    plot_long_conversation(result, out_path / "long_conversation.png", title)
+    text = [
+        f"# A long conversation ({report['date']})",
+        "",
+        f"Machine: {report['machine']}. Command: `{report.get('command', 'python -m benchmark').strip()}`. Each "
+        "bot started by scripts/run.sh as `make run` does, driven over loopback by a separate process.",
+        "",
+        *long_conversation_lines(result),
+    ]
+    (out_path / "long_conversation.md").write_text("\n".join(text))
+    if docs:
+        target = ROOT / docs
+        target.mkdir(parents=True, exist_ok=True)
+        for name in ("long_conversation.md", "long_conversation.png"):
+            shutil.copy(out_path / name, target / name)
+
+
 def write_report(report: Dict[str, Any], out_path: Path, docs: str) -> None:
     """summary.md and bench.png from a bench.json (also: --render to redo them from an earlier run).
 
     A run of one experiment alone (``--only``) has no systems under load: its summary.md has only that experiment,
-    no bench.png, and is never copied to docs/.
+    no bench.png, and is never copied to docs/ (the long conversation's own page and plot are).
     """
+    write_long_conversation(report, out_path, docs)
     if not report["systems"]:
         text = [
             f"# The {report.get('only') or 'one'} experiment alone ({report['date']})",
@@ -308,9 +338,11 @@ def write_report(report: Dict[str, Any], out_path: Path, docs: str) -> None:
             "",
             *big_message_lines(report.get("big_message")),
             *insights_lines(report.get("insights")),
+            *long_conversation_lines(report.get("long_conversation")),
         ]
         (out_path / "summary.md").write_text("\n".join(text))
         print("\n".join([""] + big_message_lines(report.get("big_message")) + insights_lines(report.get("insights"))))
+        print("\n".join(long_conversation_lines(report.get("long_conversation"))))
         print(f"report: {out_path}/summary.md ({report['seconds']:.0f} s)")
         return
     plot(report, out_path / "bench.png")
@@ -344,6 +376,7 @@ def write_report(report: Dict[str, Any], out_path: Path, docs: str) -> None:
         text += profile_lines("The first answer after ready (sampled at 1 kHz)", ours["profile_first_answer"])
     text += big_message_lines(report.get("big_message"))
     text += insights_lines(report.get("insights"))
+    text += long_conversation_lines(report.get("long_conversation"))
     text += outage_lines(report.get("outages"))
     if report.get("workers_experiment_error"):
         text += [f"Workers experiment failed: `{report['workers_experiment_error'][-300:]}`", ""]
@@ -361,3 +394,66 @@ def write_report(report: Dict[str, Any], out_path: Path, docs: str) -> None:
     print("\n".join([""] + ratio_lines(report)))
     print("\n".join(big_message_lines(report.get("big_message"))))
     print(f"\nreport: {out_path}/summary.md ({report['seconds']:.0f} s)")
+
+
+def long_conversation_lines(result: Optional[Dict[str, Any]]) -> List[str]:
+    """The conversation-length curve (benchmark/long_conversation.py) as a table, ratios first."""
+    if not result or not result.get("systems"):
+        return []
+    turns = result["turns"]
+    lines = [
+        f"## The conversation-length curve: one conversation of {turns} FAQ questions over REST",
+        "",
+        "Each turn sent after the previous answer; a point is the median of the ten turns ending at it (turn 1: "
+        "itself). Wall clock as the visitor sees it, and the Rasa server's CPU time per turn (from /proc: less "
+        "affected by the others on a shared machine). Target (issue 14): the last ten turns within 1.3x of the "
+        "first ten.",
+        "",
+        "| | turn 1 | 10 | 50 | 100 | 400 | last ten / first ten | sessions | errors |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, system in result["systems"].items():
+        for measure, label in (("latency", "latency (ms)"), ("server_cpu", "server CPU (ms)")):
+            curve = system.get(measure) or {}
+            if "at" not in curve:
+                continue
+            at = [_v(curve["at"].get(str(t))) for t in (1, 10, 50, 100, 400)]
+            lines.append(
+                f"| {SYSTEM_TITLES.get(name, name)}, {label} | {' | '.join(at)} | **{curve['last_over_first']}** "
+                f"| {system.get('sessions', '-')} | {system.get('errors', '-')} |"
+            )
+    for key, label in (("ours_over_baseline_first_ten", "first ten"), ("ours_over_baseline_last_ten", "last ten")):
+        ratio = result.get(key)
+        if ratio:
+            lines.append(f"\nOurs / rasa init, {label}: latency {ratio['latency']}, server CPU {ratio['server_cpu']}.")
+    settings = {name: system.get("settings") for name, system in result["systems"].items() if system.get("settings")}
+    if settings:
+        lines.append(f"\nSettings: {settings}.")
+    return lines + ["", "![latency per turn of one long conversation](long_conversation.png)", ""]
+
+
+def plot_long_conversation(result: Dict[str, Any], path: Path, title: str) -> None:
+    """Latency and server CPU per turn (rolling median of ten) of each bot."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
+    for axis, key, label in ((axes[0], "latencies_ms", "latency (ms)"), (axes[1], "cpu_ms", "Rasa server CPU (ms)")):
+        for name, system in result["systems"].items():
+            values = system.get(key) or []
+            if not values:
+                continue
+            smooth = [statistics.median(values[max(0, i - 9) : i + 1]) for i in range(len(values))]
+            axis.plot(range(1, len(values) + 1), smooth, label=SYSTEM_TITLES.get(name, name))
+        axis.set_xlabel("turn of the conversation")
+        axis.set_ylabel(f"{label}, median of the last ten turns")
+        axis.set_ylim(bottom=0)
+        axis.legend(fontsize=8)
+    axes[0].set_title("Latency per turn")
+    axes[1].set_title("Server CPU per turn")
+    fig.suptitle(title, fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
