@@ -603,7 +603,8 @@ def _qualifier_holds(name: str, parts: list[_Part], ages: list[int], lexicon: Le
     high = qualifier.max_age if qualifier.max_age is not None else 200
     if (qualifier.min_age is not None or qualifier.max_age is not None) and any(
         # A child's age may be one digit ("ons zoontje van 7"); elsewhere a lone digit is rarely an age.
-        low <= age <= high and (age >= 10 or high < 20) for age in ages
+        low <= age <= high and (age >= 10 or high < 20)
+        for age in ages
     ):
         return True
     wording = screen.narrow(qualifier.wording)
