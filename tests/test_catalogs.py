@@ -574,3 +574,17 @@ def test_missing_file_is_named(catalog_copy, filename):
     with pytest.raises(CatalogError, match="cannot read") as caught:
         _load(catalog_copy, filename)
     assert filename in str(caught.value)
+
+
+@pytest.mark.parametrize("topic", ["ergonomics", "recurrence_prevention"])
+def test_posture_and_recurrence_answers_offer_no_product_button(topic):
+    """Issue 13: advice on posture or on preventing a new episode is no occasion to sell the brace or the e-book."""
+    import yaml
+
+    from tests.support.paths import ROOT
+
+    responses = yaml.safe_load((ROOT / "data" / "responses" / "faq.yml").read_text(encoding="utf-8"))["responses"]
+    variants = responses[f"utter_faq/{topic}"]
+    payloads = [button["payload"] for variant in variants for button in variant.get("buttons") or []]
+    assert payloads, f"utter_faq/{topic} offers no buttons at all"
+    assert not [p for p in payloads if p.startswith("/product_recommendation")], payloads
