@@ -116,22 +116,26 @@ def _cell(value: Any) -> str:
 
 
 def table(rows: dict[str, dict[str, Any]], notes: dict[str, str]) -> list[str]:
-    """The markdown table: one row per variant, the best value of each column in bold."""
+    """The markdown table: one row per variant, the best value of each column in bold; a failed variant says why."""
     head = "| variant | " + " | ".join(title for _, _, title, _ in COLUMNS) + " | NLU training s | parse ms/msg |"
     lines = [head, "|---|" + "---:|" * (len(COLUMNS) + 2)]
     best = {}
     for set_name, key, _, higher in COLUMNS:
-        values = [
-            r["measures"][set_name].get(key) for r in rows.values() if r["measures"][set_name].get(key) is not None
-        ]
-        best[(set_name, key)] = (max if higher else min)(values) if values else None
+        values = [r["measures"].get(set_name, {}).get(key) for r in rows.values()]
+        present = [v for v in values if v is not None]
+        best[(set_name, key)] = (max if higher else min)(present) if present else None
     for name, row in rows.items():
+        training = "–" if row["training_s"] is None else f"{row['training_s']:.0f}"
+        if row.get("failed"):
+            lines.append(
+                f"| `{name}`: {notes[name]} | {row['failed']} |" + " |" * (len(COLUMNS) - 1) + f" {training} | – |"
+            )
+            continue
         cells = []
         for set_name, key, _, _ in COLUMNS:
-            value = row["measures"][set_name].get(key)
+            value = row["measures"].get(set_name, {}).get(key)
             cell = _cell(value)
             cells.append(f"**{cell}**" if value is not None and value == best[(set_name, key)] else cell)
-        training = "–" if row["training_s"] is None else f"{row['training_s']:.0f}"
         lines.append(f"| `{name}`: {notes[name]} | " + " | ".join(cells) + f" | {training} | {row['parse_ms']:.1f} |")
     return lines
 
@@ -148,7 +152,14 @@ def run(names: Sequence[str] | None = None, log: Callable[[str], None] = print, 
     rows: dict[str, dict[str, Any]] = {}
     for name in chosen:
         model, seconds = _train(name, variant_config(base, name, variants[name] or {}), log)
-        result = evaluate(list(SETS), ["ours"], model, log=lambda _: None)
+        try:
+            result = evaluate(list(SETS), ["ours"], model, log=lambda _: None)
+        except Exception as error:  # a variant that cannot parse every test message is a result too
+            cause = error.__cause__ or error
+            failed = f"fails while parsing: {type(cause).__name__}: {str(cause).splitlines()[0][:160]}"
+            rows[name] = {"training_s": seconds, "parse_ms": None, "measures": {}, "failed": failed}
+            log(f"    {name}: {failed}")
+            continue
         measures = {Path(s.name).name: result.results[s.name]["ours"] for s in result.sets}
         rows[name] = {
             "training_s": seconds,

@@ -98,3 +98,19 @@ def test_the_table_marks_the_best_value_of_each_column() -> None:
     assert lines[3].split("|")[fallback].strip() == "**0.050**"  # b's (lower is better) is
     assert lines[2].split("|")[1 + 1].strip() == "**0.900**"  # equal values: both bold
     assert "| – |" in lines[3]  # no training time known
+
+
+def test_a_variant_that_fails_to_parse_is_a_row_saying_so() -> None:
+    measures = {
+        "heldout": {"answered_correctly": 0.9, "intent_macro_f1": 0.8},
+        "field": {"answered_correctly": 0.8, "fallback_rate": 0.1, "confidently_wrong_rate": 0.05},
+        "clinical": {"red_flag_recall": 0.9, "exact_tier": 0.8, "false_alarm_rate": 0.1},
+    }
+    rows = {
+        "a": {"training_s": 10.0, "parse_ms": 5.0, "measures": measures},
+        "b": {"training_s": 7.0, "parse_ms": None, "measures": {}, "failed": "fails while parsing: ValueError: x"},
+    }
+    lines = table(rows, {"a": "first", "b": "second"})
+    assert "fails while parsing: ValueError: x" in lines[3]
+    assert lines[3].count("|") == lines[2].count("|")  # same columns as a measured row
+    assert lines[2].split("|")[2].strip() == "**0.900**"  # the failed row does not take part in "best"
