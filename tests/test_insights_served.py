@@ -62,7 +62,7 @@ CONVERSATIONS = {
     "crisis": ["ik zie het echt niet meer zitten door die pijn"],
     "abandoned": ["welke oefeningen kan ik doen?", "een week of drie"],
     "finished": ["welke oefeningen kan ik doen?", "een week of drie", "nee, alleen in mijn rug", "een 5"]
-    + ["nee, niks van dat"],
+    + ["nee, geen daarvan", "nee, niks van dat"],  # the contraindication question, then the screening question
     "deleted": [f"mijn {CANARY} doet pijn, bel 0698765432", "welke oefeningen kan ik doen?"],
 }
 PERSONAL = ("jan.jansen@example.com", "0612345678", "0698765432", CANARY)
@@ -128,7 +128,7 @@ def test_the_report_counts_what_was_sent_masks_it_and_forgets_the_deleted(store,
         assert conv["total"] == len(kept)
         assert conv["messages"] == sum(len(texts) for texts in kept.values())
         assert sum(day["conversations"] for day in conv["per_day"]) == len(kept)  # all sent today
-        assert conv["length"]["max"] == 5 and conv["length"]["histogram"]["1"] == 2
+        assert conv["length"]["max"] == 6 and conv["length"]["histogram"]["1"] == 2
 
         # Misses, safety, the questionnaire, the buttons: against the stored answers of what was sent.
         replies = {name: _replies(tracker) for name, tracker in trackers.items()}
