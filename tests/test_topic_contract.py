@@ -104,9 +104,9 @@ def test_topic_of_follows_the_contract_examples(name, topic, topic_ids):
 
 @pytest.mark.parametrize("name", ["topics.yml", "seeds/000_f0f2cda0035b7c97.txt"])
 def test_the_contract_in_the_repo_is_the_one_owned_outside(name):
-    """Where ../shared exists (the team's machines, CI), the repo's copy must be the same file.
+    """Where the team's contract folder sits next to the repo (the team's machines, CI), the copy must match.
 
-    The only place that reads ../shared: a clone on its own has none and uses contract/.
+    The only place that reads that folder: a clone on its own has none and uses contract/.
     """
     outside = ROOT.parent / "shared" / name
     if not outside.exists():
