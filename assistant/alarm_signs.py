@@ -78,6 +78,9 @@ class Choice(Schema):
     when: str
     tier: str
     nts: str
+    # With tier none: the qualifier denies the sign ("neusspray", "mijn tante had kanker"), so the sign
+    # counts as negated and a classifier alarm resting on it alone can be undone (Assessment.negated).
+    denies: bool = False
 
     _tier = checked("tier", check=one_of(_CHOICE_TIERS))
     _nts = checked("nts", check=one_of(NTS_CATEGORIES))
@@ -93,6 +96,11 @@ class SignEntry(Wording):
     tier: str | None = None
     context: tuple[Choice, ...] = ()
     negation_window: int | None = None
+    # Wordings that deny the sign ("temperatuur is normaal"): the sign counts as negated, so a classifier
+    # alarm that rests on it alone can be undone (assistant.components.SafetyNet).
+    denials: tuple[str, ...] = ()
+
+    _denial = checked("denials", check=regular_expression, each_item=True)
 
     _sign = checked("sign", check=one_of(ALARM_SIGNS))
     _nts = checked("nts", check=one_of(NTS_CATEGORIES))
@@ -129,6 +137,10 @@ class Negation(Schema):
     after_blockers: tuple[str, ...] = ()
     after_tail: tuple[str, ...] = ()
     clause_breaks: tuple[str, ...] = ()
+    # Patterns that, ending right before the sign in its clause, deny it ("ik denk er niet aan om ...").
+    before_patterns: tuple[str, ...] = ()
+
+    _before = checked("before_patterns", check=regular_expression, each_item=True)
 
 
 class Questions(Schema):
@@ -138,6 +150,29 @@ class Questions(Schema):
     conditional: tuple[str, ...] = ()
     hypothetical: tuple[str, ...] = ()
     personal: tuple[str, ...] = ()
+    # A question (or a clause that starts like one) about preventing a sign ("Hoe voorkom ik osteoporose?").
+    prevention: tuple[str, ...] = ()
+    # A worry about the future ("bang dat ik een caudasyndroom krijg"): from the worry word to the next
+    # clause break, nothing is reported when a word of `future` stands in that span.
+    fears: tuple[str, ...] = ()
+    future: tuple[str, ...] = ()
+
+
+class Others(Schema):
+    """Signs of a pet, or of someone else when the writer sets his own complaint apart ("Zelf heb ik ...").
+
+    A stretch of a clause (up to a clause break word) that starts with one of `pets` (always) or `people`
+    (only when one of `self_markers` is in the message) and holds no word of `first_person` after that noun
+    is not the writer's: it is left out before the signs are looked for.
+    """
+
+    pets: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    possessives: tuple[str, ...] = ()
+    first_person: tuple[str, ...] = ()
+    self_markers: tuple[str, ...] = ()
+
+    _markers = checked("self_markers", check=regular_expression, each_item=True)
 
 
 class Numbers(Schema):
@@ -153,6 +188,7 @@ class LexiconFile(Schema):
 
     negation: Negation = Negation()
     questions: Questions = Questions()
+    others: Others = Others()
     numbers: Numbers = Numbers()
     ages: tuple[str, ...] = ()
     qualifiers: dict[str, Qualifier] = {}
@@ -203,6 +239,7 @@ class _Entry:
     nts: str
     context: tuple[Choice, ...]
     wording: _Wording
+    denials: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -214,6 +251,7 @@ class Lexicon:
     ages: tuple[re.Pattern[str], ...]
     negation: Negation
     questions: Questions
+    others: Others = Others()
     # Every keyword of the entries and qualifiers.
     keywords: tuple[str, ...] = ()
     # Every pattern literal by its first three characters (shorter literals under "").
@@ -228,7 +266,7 @@ class Lexicon:
         """``text`` with its number words written as digits ("van tachtig" -> "van 80")."""
         if self.number_words is None:
             return text
-        return self.number_words.sub(lambda match: self.number_values[match.group(0)], text)
+        return self.number_words.sub(lambda match: self.number_values[match.group(1)] + (match.group(2) or ""), text)
 
 
 # --------------------------------------------------------------------------- #
@@ -384,6 +422,9 @@ class Assessment:
         ask_tier: the more urgent tier the ``ask`` sign could have: what to answer if the question is
             ignored.
         crisis: thoughts of suicide or acute distress were found.
+        negated: signs that were only mentioned denied ("geen koorts", "temperatuur is normaal") or that
+            the message's context denies (a context choice with ``denies``: "neusspray met corticosteroiden",
+            "mijn tante had kanker"), and not found otherwise.
     """
 
     tier: str | None = None
@@ -549,7 +590,11 @@ def _negated_inside(matched: str, pattern: re.Pattern[str], negation: Negation) 
 def _is_negated(part: str, start: int, end: int, wording: _Wording, negation: Negation) -> bool:
     before = part[:start].split()
     after = part[end:].split()
-    return _negated_before(before, wording, negation) or _negated_after(after, negation)
+    return (
+        _negated_before(before, wording, negation)
+        or _negated_after(after, negation)
+        or any(re.search(pattern, part[:start]) for pattern in negation.before_patterns)
+    )
 
 
 # --------------------------------------------------------------------------- #
@@ -593,6 +638,71 @@ def _asks_about(part: _Part, questions: Questions) -> bool:
     return hypothetical or not any(w in questions.personal for w in words)
 
 
+def _about_prevention(part: _Part, questions: Questions) -> bool:
+    """ "Hoe voorkom ik osteoporose?": a question about preventing a sign, not a report of one."""
+    words = part.text.split(" ")
+    return (part.question or words[0] in questions.starts) and any(w in questions.prevention for w in words)
+
+
+def _without_fears(words: list[str], lexicon: Lexicon) -> list[str]:
+    """The words without a worry about the future ("bang dat ik een caudasyndroom krijg"), up to a clause break.
+
+    Only a worry that goes on with "dat" or "om" and holds a word of the future; never one with a negation
+    cue ("bang dat ik geen lucht krijg", "bang dat ik mijn plas niet kan ophouden" stay reports).
+    """
+    questions, negation = lexicon.questions, lexicon.negation
+    kept: list[str] = []
+    index = 0
+    while index < len(words):
+        if words[index] in questions.fears and {"dat", "om"} & set(words[index + 1 : index + 3]):
+            end = index + 1
+            while end < len(words) and words[end] not in negation.clause_breaks:
+                end += 1
+            span = words[index + 1 : end]
+            if any(w in questions.future for w in span) and not any(w in negation.cues for w in span):
+                index = end
+                continue
+        kept.append(words[index])
+        index += 1
+    return kept
+
+
+def _without_others(words: list[str], lexicon: Lexicon, self_marked: bool) -> list[str]:
+    """The words without the stretches about a pet, or about someone else when the writer set himself apart."""
+    others, breaks = lexicon.others, lexicon.negation.clause_breaks
+    nouns = set(others.pets) | (set(others.people) if self_marked else set())
+    if not nouns:
+        return words
+    kept: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        for position, word in enumerate(run[:3]):
+            if word in nouns and (position == 0 or run[position - 1] in others.possessives):
+                if not any(w in others.first_person for w in run[position + 1 :]):
+                    run.clear()
+                    return
+                break
+        kept.extend(run)
+        run.clear()
+
+    for word in words:
+        if word in breaks:
+            flush()
+            kept.append(word)
+        else:
+            run.append(word)
+    flush()
+    return kept
+
+
+def _writers(part: _Part, lexicon: Lexicon, self_marked: bool) -> _Part:
+    """The part with only what the writer reports of himself (or of someone close, as a report)."""
+    words = part.text.split(" ")
+    kept = _without_others(_without_fears(words, lexicon), lexicon, self_marked)
+    return part if len(kept) == len(words) else _Part(" ".join(kept), part.question)
+
+
 def _ages(text: str, lexicon: Lexicon) -> list[int]:
     return [int(m.group("age")) for pattern in lexicon.ages for m in pattern.finditer(text)]
 
@@ -620,21 +730,32 @@ def assess(raw_text: str, lexicon: Lexicon | None = None) -> Assessment:
     lexicon = lexicon or load_lexicon()
     head = (raw_text or "")[:MAX_CHARACTERS]
     parts = _parts(head, _SPLIT, lexicon)
-    reported = [part for part in parts if not _asks_about(part, lexicon.questions)]
+    whole = lexicon.with_digits(normalise(head))
+    self_marked = any(re.search(marker, whole) for marker in lexicon.others.self_markers)
+
+    def reports(part: _Part) -> bool:
+        return not _asks_about(part, lexicon.questions) and not _about_prevention(part, lexicon.questions)
+
+    reported = [_writers(part, lexicon, self_marked) for part in parts if reports(part)]
+    reported = [part for part in reported if part.text]
     # A phrase a comma cuts in two ("ik ben er klaar mee, met alles") is looked for in the whole sentence,
     # by its patterns only, when no clause mentions the sign at all (not even negated).
+    clause_texts = {p.text for p in parts}
     sentences = [
-        part
+        _writers(part, lexicon, self_marked)
         for part in _parts(head, _SENTENCE_SPLIT, lexicon)
-        if not _asks_about(part, lexicon.questions) and part.text not in {p.text for p in parts}
+        if reports(part) and part.text not in clause_texts
     ]
-    ages = _ages(lexicon.with_digits(normalise(head)), lexicon)  # across punctuation: "mijn vader (67) is gevallen"
+    sentences = [part for part in sentences if part.text]
+    ages = _ages(whole, lexicon)  # across punctuation: "mijn vader (67) is gevallen"
     screen = _Screen.of([part.text for part in reported] + [part.text for part in sentences], lexicon)
 
     found: dict[str, SignFound] = {}
     asks: list[tuple[str, str]] = []
     negated: list[str] = []
     for entry in lexicon.entries:
+        if entry.denials and any(d.search(part.text) for d in entry.denials for part in reported):
+            negated.append(entry.sign)
         wording = screen.narrow(entry.wording)
         if wording is None:
             continue  # mentioned nowhere: nothing found and nothing negated
@@ -646,13 +767,15 @@ def assess(raw_text: str, lexicon: Lexicon | None = None) -> Assessment:
             if False in results:
                 negated.append(entry.sign)
             continue
-        tier, nts = entry.tier, entry.nts
+        tier, nts, denies = entry.tier, entry.nts, False
         if entry.context:
             for choice in entry.context:
                 if choice.when == OTHERWISE or _qualifier_holds(choice.when, reported, ages, lexicon, screen):
-                    tier, nts = choice.tier, choice.nts
+                    tier, nts, denies = choice.tier, choice.nts, choice.denies
                     break
         if tier == TIER_NONE or tier is None:
+            if denies:
+                negated.append(entry.sign)
             continue
         if tier == TIER_ASK:
             urgent = min((c.tier for c in entry.context if c.tier in MEDICAL_TIERS), key=_urgency)
@@ -728,7 +851,14 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     """
     data = load_data_file(path, LexiconFile)
     entries = tuple(
-        _Entry(entry.sign, entry.tier, entry.nts, entry.context, _compile(entry, entry.negation_window))
+        _Entry(
+            entry.sign,
+            entry.tier,
+            entry.nts,
+            entry.context,
+            _compile(entry, entry.negation_window),
+            tuple(re.compile(pattern) for pattern in entry.denials),
+        )
         for entry in data.signs
     )
     qualifiers = {
@@ -747,13 +877,16 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         for ten, ten_value in data.numbers.tens.items():
             if ten_value % 10 == 0 and ten_value >= 20:
                 values[f"{unit}en{ten}"] = str(ten_value + unit_value)
-    numbers = re.compile(r"\b(" + "|".join(sorted(values, key=len, reverse=True)) + r")\b") if values else None
+    # Also ordinals: "op mijn zeventiende" -> "op mijn 17de", "twintigste" -> "20ste".
+    alternatives = "|".join(sorted(values, key=len, reverse=True))
+    numbers = re.compile(r"\b(" + alternatives + r")(ste|de)?\b") if values else None
     return Lexicon(
         entries=entries,
         qualifiers=qualifiers,
         ages=tuple(re.compile(pattern) for pattern in data.ages),
         negation=data.negation,
         questions=data.questions,
+        others=data.others,
         keywords=tuple(dict.fromkeys(keywords)),
         literal_index={start: tuple(sorted(literals)) for start, literals in index.items()},
         number_words=numbers,

@@ -9,7 +9,7 @@ screen that skipped a matching pattern would silently lose an alarm sign).
 import pytest
 
 from assistant.alarm_signs import _parts, assess, load_lexicon, normalise, required_literals
-from tests.test_safety_net import CASES, CASES_ROUND2, CASES_ROUND4
+from tests.test_safety_net import CASES, CASES_ROUND2, CASES_ROUND4, CASES_ROUND6
 
 
 @pytest.mark.parametrize(
@@ -36,7 +36,7 @@ def test_the_literals_every_match_must_contain(pattern, literals):
 
 
 def _texts():
-    for text, *_ in CASES + CASES_ROUND2 + CASES_ROUND4:
+    for text, *_ in CASES + CASES_ROUND2 + CASES_ROUND4 + CASES_ROUND6:
         yield text
     yield "Ik heb al een tijdje last van mijn rug. " * 20 + "Sinds vanochtend kan ik mijn plas niet ophouden."
 

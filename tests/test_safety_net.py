@@ -922,7 +922,90 @@ CASES_ROUND4: list[tuple[str, str | None, str | None, str | None, bool]] = [
 ]
 
 
-@pytest.mark.parametrize("text, tier, sign, ask, crisis", CASES + CASES_ROUND2 + CASES_ROUND4)
+# Round 6 (issue 10): wordings a blind bank showed missing or over-read, in new sentences of our own: urine
+# retention and a lost urge, foot drop told by what fails, erection loss, injecting told by the verb alone,
+# self-harm without "mezelf", denials and despair about ordinary things, falls from metres high and mopeds,
+# ordinals as ages, a pet's or relative's sign set apart from the writer's, a normal temperature, prevention
+# questions, worries about later, heat at night, weight lost on purpose without the word "dieet".
+CASES_ROUND6: list[tuple[str, str | None, str | None, str | None, bool]] = [
+    # --- urinary retention and a lost urge to defecate
+    ("sinds vanmorgen probeer ik te plassen maar er komt geen druppeltje", "emergency", "cauda_equina", None, False),
+    ("mijn blaas is overvol en toch lukt het niet om te plassen", "emergency", "cauda_equina", None, False),
+    ("ik moet wel, maar er komt nauwelijks pipi", "emergency", "cauda_equina", None, False),
+    ("ik voel geen aandrang meer om te poepen sinds die hernia", "emergency", "cauda_equina", None, False),
+    ("sinds gisteren is de aandrang om te poepen weg", "emergency", "cauda_equina", None, False),
+    ("ik merk niet meer wanneer ik naar de wc moet voor een grote boodschap", "emergency", "cauda_equina", None, False),
+    # --- foot drop: heel or toe walking fails, the foot will not lift, it slaps down; getting worse
+    ("op mijn hielen lopen gaat sinds vandaag niet meer", "emergency", "progressive_weakness", None, False),
+    ("mijn voet slaat steeds op de grond bij het lopen", "emergency", "progressive_weakness", None, False),
+    ("de punt van mijn voet wil niet meer omhoog en dat wordt erger", "emergency", "progressive_weakness", None, False),
+    ("ik kan elke dag slechter op mijn tenen staan", "emergency", "progressive_weakness", None, False),
+    # --- new erection loss with back pain
+    ("sinds de hernia heb ik geen erectie meer", "emergency", "sexual_dysfunction", None, False),
+    ("mijn erectie is sinds vorige week weg", "emergency", "sexual_dysfunction", None, False),
+    # --- injecting drugs, told with the verb alone; not insulin, not paint
+    ("ik spuit soms en nu doet mijn rug zeer", "today", "iv_drug_use", None, False),
+    ("ik heb vroeger gespoten maar nu heb ik al weken rugpijn", "today", "iv_drug_use", None, False),
+    ("ik spuit elke dag insuline voor mijn diabetes", None, None, None, False),
+    ("ik heb gisteren de schutting gespoten en nu heb ik rugpijn", None, None, None, False),
+    # --- self-harm and suicidal driving; a denial of it; despair about an ordinary thing
+    ("ik heb me vannacht weer gekrast", None, "crisis", None, True),
+    ("soms wil ik met de auto tegen een muur rijden", None, "crisis", None, True),
+    ("mijn neef wil zich van kant maken en heeft ook rugpijn", None, "crisis", None, True),
+    ("ik voel me rot, maar ik ben niet van plan om mezelf iets aan te doen", None, None, None, False),
+    ("ik denk er niet aan om mezelf wat aan te doen, maar de pijn is zwaar", None, None, None, False),
+    ("ik word wanhopig van de wachtlijst bij de fysio", None, None, None, False),
+    ("ik ben wanhopig, ik zie het niet meer zitten", None, "crisis", None, True),
+    # --- high-energy trauma: metres high, a moped or scooter against a car or a post
+    ("ik viel van de ladder, wel vijf meter", "emergency", "trauma", None, False),
+    ("mijn buurman is gisteren van het afdak gevallen", "emergency", "trauma", None, False),
+    ("met mijn scooter tegen een lantaarnpaal geknald, nu doet mijn rug zeer", "emergency", "trauma", None, False),
+    ("hij is met de fiets tegen een bestelbus gebotst", "emergency", "trauma", None, False),
+    # --- a young adult's fall: within days; a teenager's first back pain: within days
+    ("ik ben 34 en gisteren bij het schaatsen op mijn stuit gevallen", "soon", "trauma", None, False),
+    ("Ik ben zestien en mijn onderrug doet nu al twee weken zeer", "soon", "age_onset", None, False),
+    ("op mijn veertiende al last van mijn rug, dat had ik nog nooit", "soon", "age_onset", None, False),
+    # --- a pet's or a relative's sign when the writer sets his own apart; a relative's sign told as his
+    ("onze poes is van het balkon gevallen. zelf heb ik last van mijn rug", None, None, None, False),
+    ("mijn hond plast in huis sinds hij oud is, ik heb zelf spit", None, None, None, False),
+    ("mijn dochter heeft 39 graden koorts; ik heb zelf alleen wat spit", None, None, None, False),
+    ("mijn dochter heeft 39 graden koorts en rugpijn", "today", "fever", None, False),
+    ("mijn nonkel is aan longkanker gestorven, ik heb rugpijn van het klussen", None, None, None, False),
+    ("vorige maand is mijn tante overleden aan borstkanker, en nu heb ik spierpijn", None, None, None, False),
+    # --- a normal temperature, a nose spray or inhaler, a prevention question, a worry about later
+    ("ik heb net gemeten: 37,1", None, None, None, False),
+    ("ik gebruik een puffer met corticosteroïden voor astma", None, None, None, False),
+    ("wat kan ik doen om botontkalking te voorkomen?", None, None, None, False),
+    ("hoe voorkom ik osteoporose als ik ouder word", None, None, None, False),
+    ("ik ben bang dat ik later verlamd raak", None, None, None, False),
+    ("ik ben bang dat mijn been steeds slapper wordt", "emergency", "progressive_weakness", None, False),
+    # --- night sweats from the heat, waking from another cause; real night sweats stay
+    ("het is zo warm op zolder dat ik 's nachts lig te zweten", None, None, None, False),
+    ("ik word 's nachts badend in het zweet wakker", "soon", "night_sweats", None, False),
+    ("ik word 's nachts wakker omdat de kat op mijn bed springt", None, None, None, False),
+    ("Of ik nu zit of lig, niks geeft verlichting", "soon", "night_pain", None, False),
+    # --- weight lost on purpose without the word "dieet"; lost while eating as before
+    ("ik ben zes kilo lichter sinds ik minder frisdrank drink, en daar ben ik blij mee", None, None, None, False),
+    ("ik val af zonder dat ik anders ben gaan eten", "soon", "weight_loss", None, False),
+    # --- sudden severe pain out of the blue; both legs; an inflammatory pattern; cancer "in my file"
+    ("vanmiddag zonder aanleiding een verschrikkelijke pijn onder in mijn rug", None, None, "sudden_severe", False),
+    ("ik ben 75 en kreeg zonder duidelijke reden een hevige rugpijn", "emergency", "sudden_severe", None, False),
+    ("de pijn gaat naar mijn linker- en mijn rechterbeen", "today", "both_legs", None, False),
+    ("mijn pijn straalt nu uit naar beide benen", "today", "both_legs", None, False),
+    ("ik ben 32, 's morgens drie kwartier stijf, na een wandeling is het beter", "soon", "inflammatory", None, False),
+    ("in mijn medisch dossier staat prostaatkanker, telt dat mee?", None, None, "cancer", False),
+    ("rillingen en 39,4 koorts en mijn onderrug doet zeer", "today", "fever", None, False),
+    ("van het ene op het andere moment een moordende pijn in mijn rug", None, None, "sudden_severe", False),
+    ("zomaar een waanzinnige pijn in mijn onderrug, ik ben 66", "emergency", "sudden_severe", None, False),
+    ("ik kan zo niet langer leven", None, "crisis", None, True),
+    ("ik wil gewoon doodgaan", None, "crisis", None, True),
+    ("ik ben bang dat ik geen lucht meer krijg", "emergency", "chest_breathing", None, False),
+    ("in de zomerhitte lig ik 's nachts te zweten onder mijn laken", None, None, None, False),
+    ("ik kan niet leven zonder mijn hond, maar wandelen doet pijn", None, None, None, False),
+]
+
+
+@pytest.mark.parametrize("text, tier, sign, ask, crisis", CASES + CASES_ROUND2 + CASES_ROUND4 + CASES_ROUND6)
 def test_the_message_gets_the_tier_a_clinician_expects(text, tier, sign, ask, crisis):
     found = assess(text)
     assert found.tier == tier, f"{text!r}: {found}"
@@ -946,6 +1029,21 @@ def test_the_message_gets_the_tier_a_clinician_expects(text, tier, sign, ask, cr
 def test_an_unsettled_sign_carries_the_more_urgent_tier_it_could_have(text, ask_tier):
     found = assess(text)
     assert found.tier is None and found.ask is not None and found.ask_tier == ask_tier
+
+
+@pytest.mark.parametrize(
+    "text, sign",
+    [
+        ("de thermometer zegt 36,9, temperatuur dus normaal", "fever"),
+        ("ik gebruik een neusspray met cortison tegen hooikoorts", "steroids_osteoporosis"),
+        ("mijn opa is aan darmkanker overleden en ik heb rugpijn van het tillen", "cancer"),
+        ("tijdens die tropische nachten lig ik te zweten in bed", "night_sweats"),
+    ],
+)
+def test_a_denied_or_settled_sign_is_reported_as_negated(text, sign):
+    """The SafetyNet may undo a classifier alarm that rests on such a sign alone (``Assessment.negated``)."""
+    found = assess(text)
+    assert found.tier is None and found.ask is None and sign in found.negated, found
 
 
 def test_the_parse_data_has_exactly_the_interface_keys():
