@@ -80,7 +80,7 @@ shell: train
 test: setup lint validate unit train stories heldout integration
 	@echo "==> all tests passed"
 
-LINT_PATHS := actions assistant benchmark channels common evaluation insights scripts tests
+LINT_PATHS := actions assistant benchmark channels common evaluation gateway insights scripts tests
 lint: setup  ## the checks of .pre-commit-config.yaml: format, lint, types (mypy's paths are in pyproject.toml)
 	$(VENV)/bin/ruff format --check $(LINT_PATHS)
 	$(VENV)/bin/ruff check $(LINT_PATHS)

@@ -51,9 +51,17 @@ class ChannelMessages(Schema):
     invalid_message: str
     invalid_encoding: str
     failure: str
+    unavailable: str
 
     _texts = checked(
-        "too_large", "invalid_body", "invalid_sender", "invalid_message", "invalid_encoding", "failure", check=text
+        "too_large",
+        "invalid_body",
+        "invalid_sender",
+        "invalid_message",
+        "invalid_encoding",
+        "failure",
+        "unavailable",
+        check=text,
     )
 
 

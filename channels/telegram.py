@@ -25,7 +25,9 @@ What is Rasa's and what is overridden (a subclass through Rasa's public channel 
 
 - Reused: `TelegramInput.__init__`, `name()`, `get_metadata()`; `TelegramOutput.__init__` (aiogram's `Bot`),
   `send_image_url`, `send_custom_json` and the reply keyboard of `send_text_with_buttons`.
-- `from_credentials`: the secret and `api_url` are needed, and missing values are a clear error.
+- `from_credentials`: the secret and `api_url` are needed, and missing values are a clear error;
+  `register_webhook: false` leaves the token check and setWebhook at start to another worker (scripts/run.sh
+  gives it to the first of several; the gateway sends one chat's updates, duplicates included, to one worker).
 - `get_output_channel`: Rasa's sets the webhook each time with `asyncio.run`, which fails inside the running
   server and would set it without the secret.
 - `blueprint`: Rasa's registers `/set_webhook` for anybody (it would reset the webhook without the secret, after
@@ -307,6 +309,7 @@ class TelegramInput(RasaTelegramInput):
             str(credentials["webhook_url"]).strip(),
             secret_token=str(credentials["secret_token"]).strip(),
             api_url=(str(credentials.get("api_url") or "").strip() or None),
+            register_webhook=str(credentials.get("register_webhook", True)).strip().lower() not in ("false", "0", "no"),
         )
 
     def __init__(
@@ -317,8 +320,11 @@ class TelegramInput(RasaTelegramInput):
         debug_mode: bool = False,
         secret_token: Optional[str] = None,
         api_url: Optional[str] = None,
+        register_webhook: bool = True,
     ) -> None:
         super().__init__(access_token, verify, webhook_url, debug_mode)
+        # Only one of several Rasa workers (scripts/run.sh) checks the token and sets the webhook at start.
+        self.register_webhook_at_start = register_webhook
         if not secret_token or not SECRET_FORMAT.match(secret_token):
             raise TelegramConfigurationError(
                 "telegram: secret_token must be 1-256 characters from A-Z, a-z, 0-9, _ and -"
@@ -367,12 +373,13 @@ class TelegramInput(RasaTelegramInput):
         telegram_webhook = Blueprint("telegram_webhook", __name__)
         out_channel = self.get_output_channel()
 
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:  # `rasa run` builds the app before its loop runs: set the webhook now, fail loudly
-            asyncio.run(self.register_webhook())
-        else:
-            telegram_webhook.after_server_start(lambda app, loop: self.register_webhook())
+        if self.register_webhook_at_start:  # `register_webhook: false`: another worker does it
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:  # `rasa run` builds the app before its loop runs: set the webhook now, fail loudly
+                asyncio.run(self.register_webhook())
+            else:
+                telegram_webhook.after_server_start(lambda app, loop: self.register_webhook())
 
         @telegram_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

@@ -10,7 +10,9 @@
 #   /webhooks/telegram/webhook   the Telegram channel, only when the four TELEGRAM_* variables below are set
 #   /                            Rasa's HTTP API, token required (e.g. /conversations/<id>/tracker?token=...)
 # Settings come from the environment (defaults in brackets):
-#   RASA_PORT [5005], ACTION_PORT [5055], TRACKER_DB [build/conversations.db], ACTIONS_LOG [logs/actions.log],
+#   RASA_PORT [5005], ACTION_PORT [5055],
+#   WORKERS [the number of cores, at most 4]: Rasa workers behind the gateway on RASA_PORT (gateway/: each widget
+#     session stays on its worker, all share the conversation and lock stores); 1 = one Rasa server, no gateway, TRACKER_DB [build/conversations.db], ACTIONS_LOG [logs/actions.log],
 #   ENDPOINTS [endpoints.yml] (endpoints.production.yml: PostgreSQL, Redis, RabbitMQ; see README),
 #   ACTION_TIMEOUT_SECONDS [5]: how long to wait for the action server before apologising,
 #   TRACKER_STORE_STARTUP_TIMEOUT [15]: how long to wait for the database at start-up before giving up,
@@ -28,6 +30,12 @@ RASA_PORT=${RASA_PORT:-5005}
 ACTION_PORT=${ACTION_PORT:-5055}
 MODEL=${MODEL:-models/rugpijn.tar.gz}
 ENDPOINTS=${ENDPOINTS:-endpoints.yml}
+# Rasa workers: one per core, at most 4 (each holds the model in memory); WORKERS=1 is one Rasa server, no gateway.
+WORKERS=${WORKERS:-$(( $(nproc) < 4 ? $(nproc) : 4 ))}
+if [[ ! "$WORKERS" =~ ^[1-9][0-9]?$ ]]; then
+  echo "WORKERS must be a number from 1 to 99 (got '$WORKERS')" >&2
+  exit 2
+fi
 ACTIONS_LOG=${ACTIONS_LOG:-logs/actions.log}
 export TRACKER_DB=${TRACKER_DB:-build/conversations.db}
 export ACTION_ENDPOINT_URL=${ACTION_ENDPOINT_URL:-http://127.0.0.1:${ACTION_PORT}/webhook}
@@ -91,7 +99,10 @@ SERVE=(.venv/bin/python -m assistant.serve)
 
 "${SERVE[@]}" run actions --actions actions --port "$ACTION_PORT" > "$ACTIONS_LOG" 2>&1 &
 ACTIONS_PID=$!
-trap 'kill $ACTIONS_PID 2>/dev/null || true; rm -f "${CLEANUP[@]}"' EXIT INT TERM
+CHILDREN=("$ACTIONS_PID")
+trap 'kill "${CHILDREN[@]}" 2>/dev/null || true; rm -f "${CLEANUP[@]}"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 for _ in $(seq 1 60); do
   curl -fs "http://127.0.0.1:${ACTION_PORT}/health" > /dev/null && break
   kill -0 $ACTIONS_PID 2>/dev/null || { echo "the action server did not start: see $ACTIONS_LOG" >&2; exit 1; }
@@ -113,5 +124,45 @@ else
 fi
 echo "HTTP API:      http://127.0.0.1:${RASA_PORT}/ (token required, e.g. /conversations/<id>/tracker?token=...)"
 # The token (RASA_AUTH_TOKEN or build/rasa_token) is added by assistant/serve.py inside the process.
-"${SERVE[@]}" run --model "$MODEL" --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" \
-  --port "$RASA_PORT" --enable-api
+RASA_RUN=(run --model "$MODEL" --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" --enable-api)
+if (( WORKERS == 1 )); then
+  echo "workers:       1 Rasa server on port ${RASA_PORT} (WORKERS=1)"
+  "${SERVE[@]}" "${RASA_RUN[@]}" --port "$RASA_PORT"
+  exit
+fi
+
+# Several Rasa workers on loopback ports, the gateway (gateway/) on RASA_PORT in front of them. They share the
+# conversation store and the lock store of $ENDPOINTS; the gateway keeps each widget session on its worker.
+mapfile -t WORKER_PORTS < <(.venv/bin/python -m gateway.ports "$WORKERS")
+(( ${#WORKER_PORTS[@]} == WORKERS )) || { echo "could not find $WORKERS free ports for the Rasa workers" >&2; exit 1; }
+WORKER_PIDS=()
+for index in "${!WORKER_PORTS[@]}"; do
+  worker_run=("${RASA_RUN[@]}")
+  if (( index > 0 )) && [[ "$CREDENTIALS" != credentials.yml ]]; then
+    # Telegram: only the first worker checks the token and sets the webhook at start.
+    worker_credentials=$(mktemp build/credentials.XXXXXX.yml)
+    CLEANUP+=("$worker_credentials")
+    { cat "$CREDENTIALS"; echo "  register_webhook: false"; } > "$worker_credentials"
+    worker_run=(run --model "$MODEL" --endpoints "$ENDPOINTS" --credentials "$worker_credentials" --enable-api)
+  fi
+  "${SERVE[@]}" "${worker_run[@]}" --port "${WORKER_PORTS[$index]}" --interface 127.0.0.1 &
+  WORKER_PIDS+=($!)
+done
+CHILDREN+=("${WORKER_PIDS[@]}")
+for index in "${!WORKER_PORTS[@]}"; do
+  port=${WORKER_PORTS[$index]}
+  until curl -fs "http://127.0.0.1:${port}/" > /dev/null; do
+    kill -0 "${WORKER_PIDS[$index]}" 2>/dev/null || { echo "Rasa worker on port $port did not start" >&2; exit 1; }
+    sleep 1
+  done
+done
+GATEWAY_ARGS=()
+for port in "${WORKER_PORTS[@]}"; do GATEWAY_ARGS+=(--worker "127.0.0.1:${port}"); done
+echo "workers:       ${WORKERS} Rasa servers (ports ${WORKER_PORTS[*]}) behind the gateway on port ${RASA_PORT}"
+.venv/bin/python -m gateway --port "$RASA_PORT" "${GATEWAY_ARGS[@]}" &
+CHILDREN+=($!)
+# When any of them stops, stop all (the EXIT trap): a half-running assistant would answer some visitors only.
+status=0
+wait -n "${CHILDREN[@]}" || status=$?
+echo "a process of the assistant stopped (exit status $status): stopping the others" >&2
+exit "$status"
