@@ -33,6 +33,9 @@ from evaluation.models import ROOT
 TRAINING_DATA = ROOT / "data" / "nlu"
 HELDOUT = ROOT / "tests" / "heldout"
 CLINICAL = ROOT / "tests" / "clinical"
+# The second clinical bank (issue 10, round 2): written blind by another helper after the first bank had been
+# read for the lexicon; its odd-indexed items were read for lexicon round 6, the even ones are unread.
+CLINICAL_R2 = ROOT / "tests" / "clinical_r2"
 FIELD = ROOT / "tests" / "field"
 CONTRACT = ROOT / "contract" / "topics.yml"
 FALLBACK = "nlu_fallback"
