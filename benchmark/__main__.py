@@ -8,26 +8,38 @@ drives it from this process over loopback with simulated visitors who run real m
   capacity   closed loop without think time at 1, 4, 16, 64 concurrent conversations: msgs/s, p50/p95/p99
   realistic  50 visitors who wait 2-5 s between messages: p50/p95/p99 and errors
   startup    time to ready, time to the first answer after ready, model load time (Agent.load, separately)
-  footprint  peak RSS (VmHWM) of the Rasa server and of the action server
+  footprint  peak RSS (VmHWM) of each Rasa worker, of the gateway and of the action server
+  scale      capacity and realistic load, errors and memory per process of ours with WORKERS=1, ours with run.sh's
+             default N workers behind the gateway, and the rasa init bot (WORKERS=1): ratios to the rasa init bot
+             and N workers to 1 (issue 14; benchmark/scale.py; --skip-scale to skip)
+  long conversation  one 400-turn REST conversation: latency and server CPU at turn 1, 10, 50, 100, 400, ours,
+             ours without the session rollover and the rasa init bot (--skip-long-conversation to skip)
   training   a timed `rasa train --force` into a temporary folder (--skip-train to skip)
   big message  another visitor's short message alone, next to an ordinary one, a 60 KB one and a 1 MB one (refused
              with 413): the extra wait, target at most 50 ms (--skip-big-message to skip)
   outages    time to the apology when the database is cut or refuses writes, or the action server is down or
              hangs (needs PostgreSQL; --skip-outages to skip)
 
-Writes reports/bench/ (bench.json, summary.md, bench.png) and copies summary.md and bench.png to docs/bench/.
+Writes reports/bench/ (bench.json, summary.md, bench.png; scale.json, scale.md, scale.png; long_conversation.md
+and .png) and copies the .md and .png files to docs/bench/. Ours is served as `make run` serves it (WORKERS unset:
+run.sh's default); the rasa init bot always with WORKERS=1 (BASELINE_ENV), as Rasa runs it.
 
-  python -m benchmark                      full run, ours and the rasa-init baseline (~14 min on 2 cores)
+  python -m benchmark                      full run, ours and the rasa-init baseline (~40 min on 2 cores)
   python -m benchmark --smoke              < 2 min: ours only, tiny counts, no training, nothing to docs/
   python -m benchmark --smoke --outages    the same, and the outage timings once each
-  python -m benchmark --profile            also record a py-spy profile of the Rasa server under load
-  python -m benchmark --workers-experiment     also: 2 Sanic workers with a Redis lock store (needs redis-server)
+  python -m benchmark --profile            also record a py-spy profile of a Rasa worker under load
   python -m benchmark --only big-message       only the big-message experiment on ours (~2 min)
   python -m benchmark --only insights          only `make report` over 10,000 stored conversations (< 1 min)
   python -m benchmark --only long-conversation one 400-turn REST conversation, ours and the rasa init bot (~15 min)
+  python -m benchmark --only scale             only the scale experiment, the three systems (~9 min on 2 cores)
+  python -m benchmark --only scale --smoke     the same with tiny counts (< 3 min), nothing to docs/
+
+The old --workers-experiment (2 Sanic workers with a Redis lock store) is gone: the scale experiment measures
+what replaced it (WORKERS Rasa workers behind the gateway, scripts/run.sh).
 
 The package, by job: load.py (the simulated visitors), footprint.py (a bot served by the tests' own harness,
-tests/support/processes.py, with its peak memory), profile.py (py-spy), big_message.py, experiments.py, report.py.
+tests/support/processes.py, with each process's peak memory), profile.py (py-spy), big_message.py, experiments.py,
+scale.py, long_conversation.py, insights.py, report.py.
 """
 
 from __future__ import annotations
@@ -50,19 +62,20 @@ from benchmark.experiments import (
     model_load_probe,
     outage_experiment,
     timed_training,
-    workers_experiment,
 )
 from benchmark.insights import bench_insights
 from benchmark.long_conversation import long_conversation_experiment
 from benchmark.profile import PROFILE_NEEDLES, inclusive_share, top_frames
-from benchmark.report import TARGETS, write_report
+from benchmark.report import TARGETS, write_report, write_scale_document
+from benchmark.scale import scale_experiment
 from evaluation.models import BASELINE_MODEL, OURS_MODEL, TRAIN_TIMES, ensure_model
 from evaluation.runtime import machine
 from tests.support.paths import ROOT
 
 # The rasa init bot's domain has none of the apologies the patches require of a served model
 # (assistant/patches/required_responses.py): it is served only with this, and then with a warning in its log.
-BASELINE_ENV = {"rasa_default": {"ALLOW_MODEL_WITHOUT_APOLOGIES": "1"}}
+# It always runs as Rasa runs it: one Rasa server, no gateway (WORKERS=1), in every experiment of the bench.
+BASELINE_ENV = {"rasa_default": {"ALLOW_MODEL_WITHOUT_APOLOGIES": "1", "WORKERS": "1"}}
 
 
 # The rasa init bot as Rasa runs it: no rollover (ours: SESSION_MAX_TURNS from the environment, default 20); and
@@ -83,6 +96,17 @@ def _long_conversation_models(args: argparse.Namespace) -> Dict[str, Path]:
     return models
 
 
+def _scale_models(args: argparse.Namespace) -> Dict[str, Path]:
+    """Ours and the rasa init bot for the scale experiment; the rasa init model is built when missing (in a smoke
+    run an existing one is used as it is, however old; a full run retrains it when older than the data)."""
+    baseline = (ROOT / args.baseline_model).resolve()
+    if baseline == BASELINE_MODEL and not (args.smoke and baseline.exists()):
+        ensure_model("rasa_default")
+    if not baseline.exists():
+        raise SystemExit(f"{baseline} is missing: the scale experiment needs the rasa init bot's model")
+    return {"ours": OURS_MODEL, "rasa_default": baseline}
+
+
 def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
     parser = argparse.ArgumentParser(prog="python -m benchmark", description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="< 2 min: ours only, tiny counts, no training")
@@ -97,9 +121,6 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
     parser.add_argument("--skip-train", action="store_true", help="no timed training (use models/training_times.json)")
     parser.add_argument("--profile", action="store_true", help="py-spy profile of the Rasa server at --profile-level")
     parser.add_argument("--profile-level", type=int, default=16)
-    parser.add_argument(
-        "--workers-experiment", action="store_true", help="also ours with SANIC_WORKERS=2 and a Redis lock store"
-    )
     parser.add_argument("--endpoints", help="serve with this endpoints file (run.sh's ENDPOINTS), not endpoints.yml")
     parser.add_argument("--out", default="reports/bench")
     parser.add_argument("--docs", default="docs/bench", help="where summary.md and bench.png are copied ('' = none)")
@@ -110,8 +131,9 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
     parser.add_argument("--big-message-seconds", type=float, default=120, help="big-message experiment: time cap")
     parser.add_argument("--skip-big-message", action="store_true", help="no big-message experiment")
     parser.add_argument(
-        "--only", choices=["big-message", "insights", "long-conversation"], help="run only this experiment"
+        "--only", choices=["big-message", "insights", "long-conversation", "scale"], help="run only this experiment"
     )
+    parser.add_argument("--skip-scale", action="store_true", help="no scale experiment (1 and N workers)")
     parser.add_argument("--long-turns", type=int, default=400, help="long conversation: turns (default 400)")
     parser.add_argument("--skip-long-conversation", action="store_true", help="no long-conversation curve")
     parser.add_argument(
@@ -121,8 +143,11 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
     parser.add_argument("--insights-conversations", type=int, default=10_000, help="insights experiment: stored")
     args = parser.parse_args(argv)
 
-    if args.render:  # only redo summary.md and bench.png from an earlier bench.json
+    if args.render:  # only redo summary.md and bench.png from an earlier bench.json (or scale.md from scale.json)
         report = json.loads(Path(args.render).read_text())
+        if report.get("experiment") == "scale":
+            write_scale_document(report, Path(args.render).resolve().parent, "" if report.get("smoke") else args.docs)
+            return report
         for system in report["systems"].values():  # recount the profiles with the current PROFILE_NEEDLES
             for key in ("profile", "profile_first_answer"):
                 raw = Path(args.render).resolve().parent / (system.get(key) or {}).get("file", "-")
@@ -136,9 +161,9 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
         args.think, args.skip_baseline, args.skip_train, args.docs = "0.2,0.5", True, True, ""
         args.skip_outages = not args.outages
         args.big_message_trials, args.big_message_seconds = 4, 30
-    if args.only:  # a part of a run: docs/bench keeps the last full one (the long conversation has its own page)
+    if args.only:  # a part of a run: docs/bench keeps the last full one (these two have pages of their own)
         args.skip_baseline, args.skip_train = True, True
-        args.docs = args.docs if args.only == "long-conversation" else ""
+        args.docs = args.docs if args.only in ("long-conversation", "scale") else ""
     args.levels = [int(x) for x in args.levels.split(",")]
     args.think = [float(x) for x in args.think.split(",")]
     args.out_path = (ROOT / args.out).resolve()
@@ -200,12 +225,9 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Any]:
             report["long_conversation"] = long_conversation_experiment(
                 _long_conversation_models(args), workdir, args.long_turns, LONG_CONVERSATION_ENV
             )
-        if args.workers_experiment and not args.only:
-            experiment = workers_experiment(args, workdir)
-            if experiment and "error" not in experiment:
-                report["systems"]["ours_2workers_redis"] = experiment
-            elif experiment:
-                report["workers_experiment_error"] = experiment["error"]
+        if args.only == "scale" or (not args.only and not args.skip_scale and not args.smoke):
+            report["scale"] = scale_experiment(args, workdir, _scale_models(args), BASELINE_ENV["rasa_default"])
+            (args.out_path / "bench.partial.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
         if not args.skip_outages and not args.only:
             report["outages"] = outage_experiment(workdir, repeats=1 if args.smoke else 3)
         for log in [*workdir.glob("run-*.log"), *workdir.glob("guarded-*.log")]:

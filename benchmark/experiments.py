@@ -1,17 +1,17 @@
 """The measurements of `make bench`: one bot under load (bench_system), the model load probe, timed training,
-the 2-workers experiment, and how long a visitor waits for the apology when a service fails (outages)."""
+and how long a visitor waits for the apology when a service fails (outages). The scale experiment (1 and N Rasa
+workers next to the rasa init bot) is benchmark/scale.py, built on bench_system."""
 
 from __future__ import annotations
 
 import json
-import shutil
 import statistics
 import subprocess
 import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 import requests
 
@@ -24,7 +24,7 @@ from evaluation.models import OURS_MODEL, train_command
 from evaluation.runtime import rasa_env
 from tests.support.guarded import guarded_server
 from tests.support.paths import PYTHON, ROOT
-from tests.support.processes import ActionServer, free_port
+from tests.support.processes import ActionServer
 from tests.support.services import address, unreachable
 
 # ---- one bot, and what it costs to load and train ------------------------------------------------------------------
@@ -88,14 +88,25 @@ def timed_training(system: str) -> Dict[str, Any]:
     return {"seconds": round(seconds, 1), "how": "rasa train --force (timed by python -m benchmark)"}
 
 
-def bench_system(name: str, model: Path, args, workdir: Path, env_extra=None, profile: bool = False) -> Dict[str, Any]:
-    """Start one bot as `make run` does, then: first answers, capacity levels, realistic load, peak memory, and for
-    ours the big-message experiment."""
+def bench_system(
+    name: str,
+    model: Path,
+    args,
+    workdir: Path,
+    env_extra=None,
+    profile: bool = False,
+    unset: Sequence[str] = (),
+) -> Dict[str, Any]:
+    """Start one bot as `make run` does, then: first answers, capacity levels, realistic load, peak memory of each
+    process, and for ours the big-message experiment. ``env_extra``/``unset``: run.sh's environment (Served)."""
     print(f"==> {SYSTEM_TITLES[name]}: starting {model.relative_to(ROOT)} as `make run` does")
-    served = Served(model, workdir, env_extra)
-    out: Dict[str, Any] = {"model": str(model.relative_to(ROOT))}
+    served = Served(model, workdir, env_extra, unset=unset)
+    # settings: what run.sh got on top of this environment; None = taken away (run.sh's default).
+    settings: Dict[str, Optional[str]] = {**(env_extra or {}), **{variable: None for variable in unset}}
+    out: Dict[str, Any] = {"model": str(model.relative_to(ROOT)), "settings": settings}
     try:
         out["ready_s"] = round(served.start(), 2)
+        out["workers"] = len(served.roles()["rasa"])
         first_profile = None
         if profile:  # what the first visitor pays for: py-spy at a high rate around the first message
             first_profile = py_spy_record(
@@ -113,9 +124,11 @@ def bench_system(name: str, model: Path, args, workdir: Path, env_extra=None, pr
                 }
         out["first_answer_ms"] = round(first, 1)
         out["next_answers_ms"] = [round(served.say(text), 1) for text in FAQ_QUESTIONS[1:4]]
+        if out["workers"] > 1:  # the messages above went to some of the workers only (by sender)
+            served.warm_workers(FAQ_QUESTIONS[:3])
         print(
-            f"    ready after {out['ready_s']:.1f} s; first answer {first:.0f} ms, then "
-            f"{', '.join(f'{x:.0f}' for x in out['next_answers_ms'])} ms"
+            f"    {out['workers']} Rasa worker(s), ready after {out['ready_s']:.1f} s; first answer {first:.0f} ms, "
+            f"then {', '.join(f'{x:.0f}' for x in out['next_answers_ms'])} ms"
         )
         out["capacity"] = []
         for level in args.levels:
@@ -166,7 +179,13 @@ def bench_system(name: str, model: Path, args, workdir: Path, env_extra=None, pr
     finally:
         served.stop()
     out["peak_rss_mb"] = {role: round(kb / 1024, 1) for role, kb in served.peak_kb.items()}
-    print(f"    peak RSS: rasa {out['peak_rss_mb']['rasa']} MB, action server {out['peak_rss_mb']['actions']} MB")
+    out["peak_rss_mb_per_process"] = served.peak_mb_per_process()
+    each = out["peak_rss_mb_per_process"]
+    print(
+        f"    peak RSS: Rasa {' + '.join(str(mb) for mb in each['rasa'])} MB"
+        + (f", gateway {' + '.join(str(mb) for mb in each['gateway'])} MB" if each["gateway"] else "")
+        + f", action server {out['peak_rss_mb']['actions']} MB"
+    )
     return out
 
 
@@ -209,37 +228,6 @@ def big_message_alone(args, workdir: Path, env_extra=None) -> Dict[str, Any]:
 def endpoints_env(endpoints: Optional[str]) -> Dict[str, str]:
     """scripts/run.sh reads the endpoints file from ENDPOINTS (default endpoints.yml)."""
     return {"ENDPOINTS": str(Path(endpoints).resolve())} if endpoints else {}
-
-
-def workers_experiment(args, workdir: Path) -> Optional[Dict[str, Any]]:
-    """Ours with 2 Sanic workers and a Redis lock store (Rasa refuses >1 worker with the in-memory lock store)."""
-    redis = shutil.which("redis-server")
-    if not redis:
-        print("    (redis-server not found: workers experiment skipped)")
-        return None
-    redis_port = free_port()
-    redis_process = subprocess.Popen(
-        [redis, "--port", str(redis_port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoints = workdir / "endpoints-redis.yml"
-    base = Path(args.endpoints).resolve() if args.endpoints else ROOT / "endpoints.yml"
-    endpoints.write_text(base.read_text() + f"\nlock_store:\n  type: redis\n  url: 127.0.0.1\n  port: {redis_port}\n")
-    try:
-        return bench_system(
-            "ours_2workers_redis",
-            OURS_MODEL,
-            args,
-            workdir,
-            env_extra={"SANIC_WORKERS": "2", **endpoints_env(str(endpoints))},
-        )
-    except Exception as error:  # noqa: BLE001 - an experiment must not lose the main results
-        print(f"    workers experiment failed: {error}")
-        return {"error": str(error)[-2000:]}
-    finally:
-        redis_process.terminate()
-        redis_process.wait(timeout=10)
 
 
 # ---- outages: how long a visitor waits for the apology -------------------------------------------------------------

@@ -1,9 +1,10 @@
 """The bench report: bench.json rendered as summary.md (tables: capacity, realistic load, start-up, footprint,
-targets, ratios to the rasa init bot, profiles, a big message's cost to others, outages) and bench.png; copied to
-docs/bench/ after a full run."""
+targets, ratios to the rasa init bot, profiles, a big message's cost to others, outages) and bench.png; the scale
+experiment as scale.json, scale.md and scale.png; copied to docs/bench/ after a full run."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import statistics
 from pathlib import Path
@@ -15,8 +16,12 @@ from tests.support.paths import ROOT
 SYSTEM_TITLES = {
     "ours": "ours",
     "rasa_default": "rasa init default",
-    "ours_2workers_redis": "ours, 2 workers+Redis",
     "ours_no_rollover": "ours, no rollover (SESSION_MAX_TURNS=0)",
+    "ours_one_worker": "ours, 1 worker (WORKERS=1)",
+    "ours_workers": "ours, N workers (run.sh's default)",
+    # The removed --workers-experiment (SANIC_WORKERS=2 + Redis, superseded by the gateway and WORKERS), so that
+    # `--render` still renders a bench.json of before.
+    "ours_2workers_redis": "ours, 2 workers+Redis",
 }
 TARGETS = {
     "realistic_p95_ms": 100,
@@ -98,9 +103,20 @@ def summary_lines(report: Dict[str, Any]) -> List[str]:
         ],
     )
     row("training (s)", [_v((systems[n].get("training") or {}).get("seconds")) for n in names])
-    row("peak RSS Rasa server (MB)", [_v(systems[n]["peak_rss_mb"]["rasa"]) for n in names])
+    row("Rasa workers", [_v(systems[n].get("workers")) for n in names])
+    row("peak RSS Rasa server(s) (MB)", [rss_each(systems[n], "rasa") for n in names])
+    if any((systems[n].get("peak_rss_mb_per_process") or {}).get("gateway") for n in names):
+        row("peak RSS gateway (MB)", [rss_each(systems[n], "gateway") for n in names])
     row("peak RSS action server (MB)", [_v(systems[n]["peak_rss_mb"]["actions"]) for n in names])
     return lines
+
+
+def rss_each(system: Dict[str, Any], role: str) -> str:
+    """Peak RSS of each process of a role (e.g. "1201.3 + 1199.8" for two Rasa workers), or the role's sum."""
+    each = (system.get("peak_rss_mb_per_process") or {}).get(role)
+    if each is None:  # a bench.json from before the per-process peaks
+        return _v(system["peak_rss_mb"].get(role))
+    return " + ".join(str(mb) for mb in each) if each else "–"
 
 
 def targets_lines(report: Dict[str, Any]) -> List[str]:
@@ -151,7 +167,7 @@ def plot(report: Dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8))
-    styles = {"ours": "-", "rasa_default": "--", "ours_2workers_redis": ":"}
+    styles = {"ours": "-", "rasa_default": "--", "ours_2workers_redis": ":"}  # the last: old bench.json files
     colors = {"p50_ms": "tab:green", "p95_ms": "tab:orange", "p99_ms": "tab:red"}
     levels = report["settings"]["levels"]
     for name, system in report["systems"].items():
@@ -325,9 +341,11 @@ def write_report(report: Dict[str, Any], out_path: Path, docs: str) -> None:
     """summary.md and bench.png from a bench.json (also: --render to redo them from an earlier run).
 
     A run of one experiment alone (``--only``) has no systems under load: its summary.md has only that experiment,
-    no bench.png, and is never copied to docs/ (the long conversation's own page and plot are).
+    no bench.png, and is never copied to docs/ (the long conversation's and the scale experiment's own pages and
+    plots are).
     """
     write_long_conversation(report, out_path, docs)
+    write_scale(report, out_path, docs)
     if not report["systems"]:
         text = [
             f"# The {report.get('only') or 'one'} experiment alone ({report['date']})",
@@ -339,6 +357,7 @@ def write_report(report: Dict[str, Any], out_path: Path, docs: str) -> None:
             *big_message_lines(report.get("big_message")),
             *insights_lines(report.get("insights")),
             *long_conversation_lines(report.get("long_conversation")),
+            *scale_summary_lines(report.get("scale")),
         ]
         (out_path / "summary.md").write_text("\n".join(text))
         print("\n".join([""] + big_message_lines(report.get("big_message")) + insights_lines(report.get("insights"))))
@@ -377,9 +396,8 @@ def write_report(report: Dict[str, Any], out_path: Path, docs: str) -> None:
     text += big_message_lines(report.get("big_message"))
     text += insights_lines(report.get("insights"))
     text += long_conversation_lines(report.get("long_conversation"))
+    text += scale_summary_lines(report.get("scale"))
     text += outage_lines(report.get("outages"))
-    if report.get("workers_experiment_error"):
-        text += [f"Workers experiment failed: `{report['workers_experiment_error'][-300:]}`", ""]
     text += ["![latency and throughput vs concurrency](bench.png)", ""]
     (out_path / "summary.md").write_text("\n".join(text))
     if docs:
@@ -457,3 +475,286 @@ def plot_long_conversation(result: Dict[str, Any], path: Path, title: str) -> No
     fig.tight_layout()
     fig.savefig(path, dpi=90)
     plt.close(fig)
+
+
+# ---- the scale experiment (benchmark/scale.py): scale.json, scale.md, scale.png ----------------------------------
+
+SCALE_COLUMNS = ("ours_one_worker", "ours_workers", "rasa_default")
+SCALE_RATIOS = {
+    "ours_workers/rasa_default": "N workers / rasa init",
+    "ours_one_worker/rasa_default": "1 worker / rasa init",
+    "ours_workers/ours_one_worker": "N workers / 1 worker",
+}
+ROLE_TITLES = {"rasa": "Rasa worker", "gateway": "gateway", "actions": "action server"}
+
+
+def scale_title(name: str, scale: Dict[str, Any]) -> str:
+    """A system's title with the number of workers it ran with (``ours, 2 workers (run.sh's default)``)."""
+    if name == "ours_workers":
+        return f"ours, {scale['workers']} workers (run.sh's default)"
+    if name == "rasa_default":
+        return "rasa init default (WORKERS=1)"
+    return SYSTEM_TITLES.get(name, name)
+
+
+def scale_document(report: Dict[str, Any]) -> Dict[str, Any]:
+    """scale.json: the scale experiment with the run's date, machine, command and load settings."""
+    keys = ("date", "machine", "machine_short", "command", "smoke", "seconds")
+    settings = {key: report["settings"][key] for key in SCALE_SETTINGS if key in report["settings"]}
+    return {"experiment": "scale", **{key: report.get(key) for key in keys}, "settings": settings, **report["scale"]}
+
+
+SCALE_SETTINGS = (
+    "levels",
+    "level_seconds",
+    "level_max_messages",
+    "visitors",
+    "realistic_seconds",
+    "think",
+    "endpoints",
+)
+
+
+def _scale_ratio_lines(scale: Dict[str, Any]) -> List[str]:
+    compared = scale["ratios"]
+    keys = [key for key in SCALE_RATIOS if key in compared]
+    lines = ["| ratio | " + " | ".join(SCALE_RATIOS[key] for key in keys) + " |", "|---|" + "---:|" * len(keys)]
+
+    def row(title: str, values: List[Any]) -> None:
+        lines.append(f"| {title} | " + " | ".join(_v(value) for value in values) + " |")
+
+    levels = [level["concurrency"] for level in compared[keys[0]]["capacity"]]
+    for i, level in enumerate(levels):
+        row(f"capacity c={level}: msg/s", [compared[key]["capacity"][i]["msgs_per_s"] for key in keys])
+        row(
+            f"capacity c={level}: p50; p95",
+            [f"{compared[key]['capacity'][i]['p50_ms']}; {compared[key]['capacity'][i]['p95_ms']}" for key in keys],
+        )
+    row("**capacity (best level): msg/s**", [f"**{_v(compared[key]['best_capacity'])}**" for key in keys])
+    row(
+        "realistic: p50; p95",
+        [f"{compared[key]['realistic']['p50_ms']}; {compared[key]['realistic']['p95_ms']}" for key in keys],
+    )
+    row("peak RSS, Rasa processes (sum)", [compared[key]["peak_rss_rasa"] for key in keys])
+    row("peak RSS, all processes", [compared[key]["peak_rss_all"] for key in keys])
+    return lines
+
+
+def _scale_target_lines(scale: Dict[str, Any]) -> List[str]:
+    lines = ["| target (issue 14) | measured | met |", "|---|---:|:---:|"]
+    for target in scale["targets"]:
+        met = "–" if target["met"] is None else "yes" if target["met"] else "**no**"
+        lines.append(f"| {target['target']} | {_v(target['measured'])} | {met} |")
+    return lines
+
+
+def _scale_measurement_lines(scale: Dict[str, Any], settings: Dict[str, Any]) -> List[str]:
+    systems = scale["systems"]
+    names = [name for name in SCALE_COLUMNS if name in systems]
+    lines = [
+        "| measurement | " + " | ".join(scale_title(name, scale) for name in names) + " |",
+        "|---|" + "---:|" * len(names),
+    ]
+
+    def row(title: str, cells: List[str]) -> None:
+        lines.append(f"| {title} | " + " | ".join(cells) + " |")
+
+    for i, level in enumerate(settings.get("levels") or [c["concurrency"] for c in systems[names[0]]["capacity"]]):
+        loads = [systems[name]["capacity"][i] for name in names]
+        row(f"capacity c={level}: msg/s", [_v(load["msgs_per_s"]) for load in loads])
+        row(
+            f"capacity c={level}: p50 / p95 / p99 ms",
+            [f"{load['p50_ms']} / {load['p95_ms']} / {load['p99_ms']}" for load in loads],
+        )
+        row(
+            f"capacity c={level}: errors",
+            [f"{load['errors']} of {load['messages'] + load['errors']}" for load in loads],
+        )
+    think = settings.get("think") or ["?", "?"]
+    realistic = [systems[name]["realistic"] for name in names]
+    row(
+        f"realistic {settings.get('visitors', '?')} visitors (think {think[0]}–{think[1]} s): p50 / p95 / p99 ms",
+        [f"{load['p50_ms']} / {load['p95_ms']} / {load['p99_ms']}" for load in realistic],
+    )
+    row("realistic: messages, errors", [f"{load['messages']}, {load['errors']}" for load in realistic])
+    row(
+        "red-flag replies without 112/huisarts (all loads)",
+        [
+            str(sum(load["unexpected_replies"] for load in systems[name]["capacity"] + [systems[name]["realistic"]]))
+            for name in names
+        ],
+    )
+    row("start → ready (s)", [_v(systems[name].get("ready_s")) for name in names])
+    row("first answer after ready (ms)", [_v(systems[name].get("first_answer_ms")) for name in names])
+    row("Rasa workers", [_v(systems[name].get("workers")) for name in names])
+    row("peak RSS, each Rasa worker (MB)", [rss_each(systems[name], "rasa") for name in names])
+    row("peak RSS, gateway (MB)", [rss_each(systems[name], "gateway") for name in names])
+    row("peak RSS, action server (MB)", [rss_each(systems[name], "actions") for name in names])
+    row(
+        "peak RSS, all processes (MB)",
+        [_v(round(sum(systems[name]["peak_rss_mb"].values()), 1)) for name in names],
+    )
+    return lines
+
+
+def scale_lines(scale: Dict[str, Any], settings: Dict[str, Any]) -> List[str]:
+    """The body of scale.md: ratios, targets, then every measurement, and what went wrong if anything did."""
+    lines = [
+        "## Ratios (same run)",
+        "",
+        "Throughput: higher is better; latency (p50, p95) and memory: lower is better.",
+        "",
+        *_scale_ratio_lines(scale),
+        "",
+        *_scale_target_lines(scale),
+        "",
+        "## Measurements",
+        "",
+        *_scale_measurement_lines(scale, settings),
+        "",
+    ]
+    samples = {
+        name: [sample for load in system["capacity"] + [system["realistic"]] for sample in load["error_samples"]]
+        for name, system in scale["systems"].items()
+    }
+    if any(samples.values()):
+        lines += ["Errors (first samples of each load):", ""]
+        lines += [
+            f"- {scale_title(name, scale)}: `{sample}`" for name, found in samples.items() for sample in found[:5]
+        ]
+        lines.append("")
+    return lines
+
+
+def scale_summary_lines(scale: Optional[Dict[str, Any]]) -> List[str]:
+    """The scale experiment's section of summary.md: the ratios, the details in scale.md."""
+    if not scale or not scale.get("ratios"):
+        return []
+    return [
+        f"## Scale: 1 and {scale['workers']} Rasa workers next to the rasa init bot",
+        "",
+        "Details, memory per process and the plot: [scale.md](scale.md).",
+        "",
+        *_scale_ratio_lines(scale),
+        "",
+        *_scale_target_lines(scale),
+        "",
+    ]
+
+
+def plot_scale(document: Dict[str, Any], path: Path) -> None:
+    """Throughput vs concurrency of the three systems; the peak RSS of each process as a small second panel."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    systems = document["systems"]
+    names = [name for name in SCALE_COLUMNS if name in systems]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [2.3, 1]})
+    styles = {"ours_one_worker": ("tab:blue", "--"), "ours_workers": ("tab:blue", "-"), "rasa_default": ("grey", ":")}
+    levels = [load["concurrency"] for load in systems[names[0]]["capacity"]]
+    for name in names:
+        color, style = styles[name]
+        left.plot(
+            levels,
+            [load["msgs_per_s"] for load in systems[name]["capacity"]],
+            style,
+            marker="o",
+            color=color,
+            label=scale_title(name, document),
+        )
+    if "rasa_default" in systems:
+        left.plot(
+            levels,
+            [2 * load["msgs_per_s"] for load in systems["rasa_default"]["capacity"]],
+            ":",
+            color="tab:red",
+            lw=0.9,
+            label="2× rasa init (issue 14 target)",
+        )
+    left.set_xscale("log", base=2)
+    left.set_xticks(levels)
+    left.set_xticklabels([str(x) for x in levels])
+    left.set_ylim(bottom=0)
+    left.set_xlabel("concurrent conversations (closed loop, no think time)")
+    left.set_ylabel("messages per second")
+    left.set_title("Capacity vs concurrency")
+    left.legend(fontsize=8)
+
+    from matplotlib.patches import Patch
+
+    colors = {"rasa": "tab:blue", "gateway": "tab:orange", "actions": "tab:green"}
+    ticks, labels, highest = [], [], 0.0
+    position = 0.0
+    for name in names:
+        each = systems[name].get("peak_rss_mb_per_process") or {}
+        start = position
+        for role in ("rasa", "gateway", "actions"):
+            for number, mb in enumerate(each.get(role, []), 1):
+                right.bar(position, mb, width=0.8, color=colors[role])
+                if role == "rasa":  # the worker's number above its bar
+                    right.text(position, mb, str(number), ha="center", va="bottom", fontsize=6)
+                highest = max(highest, mb)
+                position += 1
+        ticks.append((start + position - 1) / 2)
+        labels.append(scale_title(name, document).split(" (")[0].replace("ours, ", "ours\n"))
+        position += 0.8
+    right.set_xticks(ticks)
+    right.set_xticklabels(labels, fontsize=7)
+    right.set_ylim(0, highest * 1.3 or 1)
+    right.set_ylabel("peak RSS (MB)")
+    right.set_title("Memory per process (peak RSS)")
+    handles = [Patch(color=colors[role], label=ROLE_TITLES[role]) for role in colors]
+    right.legend(handles=handles, fontsize=7, loc="upper center", ncol=3)
+    fig.suptitle(
+        f"{document.get('command') or 'python -m benchmark --only scale'}, {document['date']}, "
+        f"{document['machine_short']}",
+        fontsize=9,
+    )
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def write_scale_document(document: Dict[str, Any], out_path: Path, docs: str) -> None:
+    """scale.json, scale.md and scale.png in ``out_path``; scale.md and scale.png copied to ``docs`` ('' = not)."""
+    (out_path / "scale.json").write_text(json.dumps(document, indent=2, ensure_ascii=False))
+    plot_scale(document, out_path / "scale.png")
+    settings = document.get("settings") or {}
+    seconds = f" ({document['seconds'] / 60:.0f} min)" if document.get("seconds") else ""
+    text = [
+        f"# Scale: 1 and {document['workers']} Rasa workers next to the rasa init bot ({document['date']})",
+        "",
+        f"Machine: {document['machine']}. Command: `{(document.get('command') or '').strip()}`{seconds}.",
+        "",
+        "Three systems, each started by scripts/run.sh as `make run` does, one after the other, under the same "
+        "loads: **ours with WORKERS=1** (one Rasa server, no gateway: the setup before issue 14); **ours with "
+        f"run.sh's default**, here {document['workers']} Rasa workers (the number of cores, at most 4; this machine "
+        f"has {document['cores']}) on loopback ports behind the gateway (gateway/: a REST message goes to the worker "
+        "of its sender, all workers share the conversation and lock stores); and **the `rasa init` bot as Rasa runs "
+        "it** (Rasa's default configuration trained on the same data, one server, WORKERS=1). All use the tracker "
+        f"and lock stores of {settings.get('endpoints', 'endpoints.yml')} with a fresh database and are driven over "
+        "loopback by a separate process with multi-turn Dutch conversations (FAQ questions, the exercise "
+        f"questionnaire, a red flag). Capacity: closed loop without think time, {settings.get('level_seconds', '?')} "
+        f"s per level (at most {settings.get('level_max_messages', '?')} messages). Memory: the peak RSS (VmHWM) "
+        "of every process. Absolute numbers drift on a shared machine: the ratios, measured in the same run, count.",
+        "",
+        *scale_lines(document, settings),
+        "![capacity vs concurrency, and memory per process](scale.png)",
+        "",
+    ]
+    (out_path / "scale.md").write_text("\n".join(text))
+    if docs:
+        target = ROOT / docs
+        target.mkdir(parents=True, exist_ok=True)
+        for name in ("scale.md", "scale.png"):
+            shutil.copy(out_path / name, target / name)
+    print("\n".join(["", *_scale_ratio_lines(document), "", *_scale_target_lines(document)]))
+    print(f"scale report: {out_path}/scale.md")
+
+
+def write_scale(report: Dict[str, Any], out_path: Path, docs: str) -> None:
+    """The scale experiment of a bench run, if it ran (see write_scale_document)."""
+    if report.get("scale") and report["scale"].get("systems"):
+        write_scale_document(scale_document(report), out_path, docs)

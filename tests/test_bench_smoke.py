@@ -1,9 +1,11 @@
-"""A smoke run of `make bench` (python -m benchmark --smoke --outages: small counts), so the command can't rot.
+"""Smoke runs of `make bench` (small counts), so the commands can't rot: `python -m benchmark --smoke --outages`
+and `python -m benchmark --only scale --smoke`.
 
-It asserts that every experiment produced numbers, never how fast anything was (timings belong in the bench report).
+They assert that every experiment produced numbers, never how fast anything was (timings belong in the bench
+report).
 
-It starts the served assistant through the same harness as the tests (tests/support/processes.py) and, for the
-outage timings, the guarded server (tests/support/guarded.py, needs PostgreSQL). About two minutes on 2 cores.
+They start the served assistant through the same harness as the tests (tests/support/processes.py) and, for the
+outage timings, the guarded server (tests/support/guarded.py, needs PostgreSQL). About two minutes each on 2 cores.
 """
 
 import json
@@ -13,18 +15,22 @@ import sys
 
 import pytest
 
+from evaluation.models import BASELINE_MODEL, ensure_model
 from tests.support.paths import MODEL, ROOT
 
-pytestmark = [pytest.mark.model, pytest.mark.services("postgresql")]
+pytestmark = pytest.mark.model
+
+BENCH_ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONWARNINGS="ignore::DeprecationWarning")
 
 
+@pytest.mark.services("postgresql")
 def test_bench_smoke_serves_conversations_without_errors_and_times_the_apologies(tmp_path):
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` first")
     result = subprocess.run(
         [sys.executable, "-m", "benchmark", "--smoke", "--outages", "--out", str(tmp_path)],
         cwd=ROOT,
-        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONWARNINGS="ignore::DeprecationWarning"),
+        env=BENCH_ENV,
         capture_output=True,
         text=True,
         timeout=600,
@@ -58,3 +64,41 @@ def test_bench_smoke_serves_conversations_without_errors_and_times_the_apologies
     assert (tmp_path / "bench.png").stat().st_size > 10_000
     summary = (tmp_path / "summary.md").read_text()
     assert "capacity c=1" in summary and "time to the apology" in summary and "costs other visitors" in summary
+
+
+def test_scale_smoke_serves_one_worker_n_workers_and_the_rasa_init_bot_without_errors(tmp_path):
+    """The scale experiment (issue 14) in small: all three systems answered under every load, none failed."""
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run `make train` first")
+    # The rasa init bot's model is built once when missing (long: ~20 min on 2 cores), outside the timed run.
+    if not BASELINE_MODEL.exists():
+        ensure_model("rasa_default")
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmark", "--only", "scale", "--smoke", "--out", str(tmp_path)],
+        cwd=ROOT,
+        env=BENCH_ENV,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, (
+        f"bench --only scale --smoke failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    )
+    scale = json.loads((tmp_path / "scale.json").read_text())
+    systems = scale["systems"]
+    assert set(systems) == {"ours_one_worker", "ours_workers", "rasa_default"}
+    # Each system started as asked: one Rasa server, or run.sh's default number of workers behind the gateway.
+    assert systems["ours_one_worker"]["workers"] == systems["rasa_default"]["workers"] == 1
+    assert systems["ours_workers"]["workers"] == scale["workers"] == min(len(os.sched_getaffinity(0)), 4)
+    for name, system in systems.items():
+        loads = system["capacity"] + [system["realistic"]]
+        assert all(load["messages"] > 0 and load["msgs_per_s"] > 0 for load in loads), (name, loads)
+        assert sum(load["errors"] for load in loads) == 0, (name, [load["error_samples"] for load in loads])
+        assert sum(load["unexpected_replies"] for load in loads) == 0, f"{name}: a red flag got no 112/huisarts answer"
+        # Memory is reported for each Rasa worker, and for the gateway when there is one.
+        each = system["peak_rss_mb_per_process"]
+        assert len(each["rasa"]) == system["workers"] and all(mb > 100 for mb in each["rasa"]), (name, each)
+        assert bool(each["gateway"]) == (system["workers"] > 1), (name, each)
+    assert scale["ratios"]["ours_workers/rasa_default"]["best_capacity"] > 0
+    assert (tmp_path / "scale.png").stat().st_size > 10_000
+    assert "capacity c=1" in (tmp_path / "scale.md").read_text()
