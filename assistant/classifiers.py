@@ -18,8 +18,9 @@ from typing import List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
-from scipy.sparse import csr_matrix, vstack
+from scipy.sparse import csr_matrix, hstack, vstack
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -30,7 +31,10 @@ class FeatureSafeLogisticRegressionClassifier(LogisticRegressionClassifier):
         width = getattr(self.clf, "n_features_in_", None)
         rows = []
         for message in messages:
-            row = super()._create_X([message])
+            # As Rasa's: the sentence features (sparse, then dense) of the text, side by side.
+            sparse = message.get_sparse_features(attribute=TEXT)[1]
+            dense = message.get_dense_features(attribute=TEXT)[1]
+            row = hstack([csr_matrix(sparse.features if sparse else []), csr_matrix(dense.features if dense else [])])
             if row.shape[1] == 0 and width:
                 row = csr_matrix((1, width))
             rows.append(row)

@@ -92,6 +92,13 @@ PRIVATE_OVERRIDES = {
     "event_broker": (
         Target("rasa.core.brokers.pika", "PikaEventBroker._bind_queue", ("queue_name", "channel", "exchange")),
     ),
+    "classifiers": (
+        Target(
+            "rasa.nlu.classifiers.logistic_regression_classifier",
+            "LogisticRegressionClassifier._create_X",
+            ("self", "messages"),
+        ),
+    ),
 }
 
 _installed: Set[str] = set()
