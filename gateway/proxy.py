@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import AsyncIterator, Dict, Mapping, Optional, Sequence, Tuple
+from typing import AsyncIterator, Dict, Mapping, Optional, Sequence
 
 import aiohttp
 from aiohttp import web
@@ -51,34 +51,31 @@ SESSION_KEY = web.AppKey("client_session", aiohttp.ClientSession)
 
 def forwarded_headers(headers: Mapping[str, str], client: Optional[str]) -> Dict[str, str]:
     """The request headers a worker gets: without hop-by-hop headers, with the caller in X-Forwarded-For."""
-    kept = {name: value for name, value in headers.items() if name.lower() not in HOP_BY_HOP}
+    kept = without_hop_by_hop(headers)
     if client:
         earlier = kept.pop("X-Forwarded-For", None) or kept.pop("x-forwarded-for", None)
         kept["X-Forwarded-For"] = f"{earlier}, {client}" if earlier else client
     return kept
 
 
-def answer_headers(headers: Mapping[str, str]) -> Dict[str, str]:
+def without_hop_by_hop(headers: Mapping[str, str]) -> Dict[str, str]:
     return {name: value for name, value in headers.items() if name.lower() not in HOP_BY_HOP}
 
 
-def unavailable() -> web.Response:
-    return web.json_response({"error": "unavailable", "message": messages().unavailable}, status=503)
+def refusal(key: str, status: int) -> web.Response:
+    """The channels' refusal shape: ``{"error": key, "message": <Dutch text of channels/messages.yml>}``."""
+    return web.json_response({"error": key, "message": getattr(messages(), key)}, status=status)
 
 
-def too_large() -> web.Response:
-    return web.json_response({"error": "too_large", "message": messages().too_large}, status=413)
-
-
-async def read_head(request: web.Request, limit: int = REQUEST_MAX_BYTES) -> Tuple[bytes, bool]:
-    """(the body, True) when it fits in `limit`, else (the first bytes read, False) with the rest unread."""
+async def read_body(request: web.Request, limit: int = REQUEST_MAX_BYTES) -> Optional[bytes]:
+    """The body when it fits in `limit` bytes, None when it is larger (the rest is left unread)."""
     read = bytearray()
     while len(read) <= limit:
         chunk = await request.content.read(limit + 1 - len(read))
         if not chunk:
-            return bytes(read), True
+            return bytes(read)
         read += chunk
-    return bytes(read), False
+    return None
 
 
 def is_websocket_upgrade(request: web.Request) -> bool:
@@ -90,11 +87,9 @@ async def handle(request: web.Request) -> web.StreamResponse:
     if is_websocket_upgrade(request):
         index, _ = router.route(request.path, request.query, None)
         return await _websocket(request, index)
-    if (request.content_length or 0) > REQUEST_MAX_BYTES:
-        return too_large()
-    body, complete = await read_head(request)
-    if not complete:
-        return too_large()
+    body = None if (request.content_length or 0) > REQUEST_MAX_BYTES else await read_body(request)
+    if body is None:
+        return refusal("too_large", 413)
     index, opens_session = router.route(request.path, request.query, body)
     worker = router.workers[index]
     session = request.app[SESSION_KEY]
@@ -108,15 +103,15 @@ async def handle(request: web.Request) -> web.StreamResponse:
         )
     except (aiohttp.ClientConnectionError, asyncio.TimeoutError) as error:
         logger.warning("gateway: worker %d (port %d) unreachable (%s)", index, worker.port, type(error).__name__)
-        return unavailable()
+        return refusal("unavailable", 503)
     async with upstream:
         if opens_session:
             answer = await upstream.read()
             session_id = opened_session(answer)
             if session_id is not None and upstream.status == 200:
                 router.remember(session_id, index)
-            return web.Response(body=answer, status=upstream.status, headers=answer_headers(upstream.headers))
-        response = web.StreamResponse(status=upstream.status, headers=answer_headers(upstream.headers))
+            return web.Response(body=answer, status=upstream.status, headers=without_hop_by_hop(upstream.headers))
+        response = web.StreamResponse(status=upstream.status, headers=without_hop_by_hop(upstream.headers))
         try:
             await response.prepare(request)
             async for chunk in upstream.content.iter_any():
@@ -142,10 +137,10 @@ async def _websocket(request: web.Request, index: int) -> web.StreamResponse:
             max_msg_size=WEBSOCKET_MAX_MESSAGE_BYTES,
         )
     except aiohttp.WSServerHandshakeError as refused:
-        return web.Response(status=refused.status, headers=answer_headers(refused.headers or {}))
+        return web.Response(status=refused.status, headers=without_hop_by_hop(refused.headers or {}))
     except (aiohttp.ClientConnectionError, asyncio.TimeoutError) as error:
         logger.warning("gateway: worker %d (port %d) unreachable (%s)", index, worker.port, type(error).__name__)
-        return unavailable()
+        return refusal("unavailable", 503)
     downstream = web.WebSocketResponse(
         protocols=[upstream.protocol] if upstream.protocol else (), max_msg_size=WEBSOCKET_MAX_MESSAGE_BYTES
     )
