@@ -150,6 +150,10 @@ class SQLiteLockStore(AtomicTickets):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(self.path, timeout=self.BUSY_TIMEOUT_SECONDS, isolation_level=None)
             connection.execute("PRAGMA journal_mode=WAL")
+            # No fsync per commit (each message takes and frees a lock: 3 % of a worker's time under load). In WAL
+            # mode a commit still survives a crash of the process; only a power loss can lose the last ones, and
+            # after that every server starts again without a lock held.
+            connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS ticket_locks (conversation_id TEXT PRIMARY KEY, lock TEXT NOT NULL)"
             )

@@ -95,3 +95,35 @@ def test_the_strict_store_reads_back_what_an_earlier_process_stored(tmp_path):
     tracker.update(UserUttered("al een week of drie", {"name": "inform"}))
     asyncio.run(second.save(tracker))
     assert len(asyncio.run(second.retrieve("s1")).events) == len(events) + 1
+
+
+def test_the_sqlite_store_keeps_its_connections_and_serves_any_thread(tmp_path):
+    """One connection for many turns (not one opened and tuned per session), usable from another thread too
+    (the privacy export and the insights report read in threads)."""
+    import threading
+
+    import sqlalchemy as sa
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from assistant.serve import prepare
+    from assistant.tracker_store import StrictSQLTrackerStore
+
+    prepare()
+    domain = Domain.from_yaml((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    store = StrictSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "conversations.db"))
+    opened = []
+    sa.event.listen(store.engine, "connect", lambda *_: opened.append(1))
+    tracker = DialogueStateTracker.from_events("s1", [ActionExecuted("action_listen")], domain.slots)
+    for turn in range(20):
+        tracker.update(UserUttered(f"vraag {turn}", {"name": "faq"}))
+        asyncio.run(store.save(tracker))
+        asyncio.run(store.retrieve("s1"))
+    assert len(opened) <= 1
+
+    found = []
+    reader = threading.Thread(target=lambda: found.append(asyncio.run(store.retrieve("s1"))))
+    reader.start()
+    reader.join()
+    assert [e.text for e in found[0].events if isinstance(e, UserUttered)][-1] == "vraag 19"
