@@ -111,23 +111,22 @@ def decide(
         name = intent_of(label, retrieval_intent)
         marginal[name] = marginal.get(name, 0.0) + share
     chosen = intent_of(best, retrieval_intent)
-    ranking = [{INTENT_NAME_KEY: chosen, PREDICTED_CONFIDENCE_KEY: marginal[chosen]}] + sorted(
-        ({INTENT_NAME_KEY: n, PREDICTED_CONFIDENCE_KEY: p} for n, p in marginal.items() if n != chosen),
-        key=lambda entry: -entry[PREDICTED_CONFIDENCE_KEY],
-    )
+    others = sorted((n for n in marginal if n != chosen), key=lambda n: -marginal[n])
+    ranking: list[dict[str, Any]] = [
+        {INTENT_NAME_KEY: n, PREDICTED_CONFIDENCE_KEY: marginal[n]} for n in [chosen, *others]
+    ]
     topics = [label for label in blended if label.startswith(f"{retrieval_intent}/")]
     topic_total = sum(blended[label] for label in topics)
-    topic_ranking = sorted(
-        (
-            {"intent_response_key": label, "confidence": blended[label] / topic_total if topic_total else 0.0}
-            for label in topics
-        ),
-        key=lambda entry: -entry["confidence"],
-    )
+    conditional = {label: blended[label] / topic_total if topic_total else 0.0 for label in topics}
+    ordered = sorted(topics, key=lambda label: -conditional[label])
+    topic_ranking: list[dict[str, Any]] = [
+        {"intent_response_key": label, "confidence": conditional[label]} for label in ordered
+    ]
+    topic: Optional[str]
     if chosen == retrieval_intent:
-        topic: Optional[str] = best
+        topic = best
     else:
-        topic = topic_ranking[0]["intent_response_key"] if topic_ranking else None
+        topic = ordered[0] if ordered else None
     return {"intent": ranking[0], "intent_ranking": ranking, "topic": topic, "topic_ranking": topic_ranking}
 
 
