@@ -167,6 +167,42 @@ def tfidf_pipeline(config: Mapping[str, Any]) -> Any:
     return make_pipeline(features, classifier)
 
 
+class FastScorer:
+    """``predict_proba`` of the fitted pipeline, without scikit-learn's per-call overhead (same numbers).
+
+    Multiplying a sparse row by the transposed (non-contiguous) coefficient matrix took 2 of the 4.4 ms that
+    ``predict_proba`` spent on one message; with each vectorizer's block of coefficients kept contiguous, a message
+    costs its two transforms and a softmax (1.3 ms). A two-class model (one coefficient row, a logistic instead of
+    a softmax) is left to scikit-learn.
+    """
+
+    def __init__(self, model: Any) -> None:
+        import numpy as np
+
+        self.model = model
+        self.classes = [str(label) for label in model.classes_]
+        union, classifier = model.steps[0][1], model.steps[-1][1]
+        self.multinomial = classifier.coef_.shape[0] > 1
+        self.blocks = []
+        offset = 0
+        for _, vectorizer in union.transformer_list:
+            width = len(vectorizer.vocabulary_)
+            self.blocks.append((vectorizer, np.ascontiguousarray(classifier.coef_[:, offset : offset + width].T)))
+            offset += width
+        self.intercept = classifier.intercept_
+
+    def probabilities(self, texts: list[str]) -> Any:
+        import numpy as np
+
+        if not self.multinomial:
+            return self.model.predict_proba(texts)
+        scores = np.tile(self.intercept, (len(texts), 1))
+        for vectorizer, block in self.blocks:
+            scores = scores + vectorizer.transform(texts) @ block
+        scores = np.exp(scores - scores.max(axis=1, keepdims=True))
+        return scores / scores.sum(axis=1, keepdims=True)
+
+
 def _checked(config: dict[str, Any]) -> dict[str, Any]:
     where = "config.yml: assistant.topic_ensemble.TfidfTopicEnsemble"
     weight = config.get("weight")
@@ -206,6 +242,7 @@ class TfidfTopicEnsemble(GraphComponent):
         self._model_storage = model_storage
         self._resource = resource
         self.model = model
+        self.scorer = FastScorer(model) if model is not None else None
 
     @classmethod
     def create(
@@ -225,6 +262,7 @@ class TfidfTopicEnsemble(GraphComponent):
             logger.warning("TfidfTopicEnsemble: fewer than two labels in the training data, nothing trained")
             return self._resource
         self.model = tfidf_pipeline(self.config).fit([t for t, _ in pairs], [label for _, label in pairs])
+        self.scorer = FastScorer(self.model)
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(self.model, directory / MODEL_FILE)
         return self._resource
@@ -249,10 +287,10 @@ class TfidfTopicEnsemble(GraphComponent):
         return cls(config, model_storage, resource, model)
 
     def process(self, messages: list[Message]) -> list[Message]:
-        if self.model is None or not messages:
+        if self.scorer is None or not messages:
             return messages
-        classes = list(self.model.classes_)
-        rows = self.model.predict_proba([message.get(TEXT) or "" for message in messages])
+        classes = self.scorer.classes
+        rows = self.scorer.probabilities([message.get(TEXT) or "" for message in messages])
         for message, row in zip(messages, rows):
             if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) in SAFETY_INTENTS:
                 continue  # a safety intent stays DIET's (module docstring)

@@ -191,3 +191,10 @@ def test_agreeing_with_a_sure_diet_keeps_its_confidence_in_the_parse(trained_ens
         [_message("hallo", diet={"greet": 0.97, "faq": 0.03}, selector={"hernia": 0.9, "surgery": 0.1})]
     )
     assert message.get(INTENT) == {"name": "greet", "confidence": 0.97}
+
+
+def test_the_fast_scorer_gives_scikit_learns_probabilities(trained_ensemble):
+    texts = ["wat is een hernia", "hoi", "", "moet ik onder het mes 🙂"]
+    fast = trained_ensemble.scorer.probabilities(texts)
+    assert fast == pytest.approx(trained_ensemble.model.predict_proba(texts), abs=1e-9)
+    assert trained_ensemble.scorer.classes == list(trained_ensemble.model.classes_)
