@@ -99,11 +99,12 @@ def bench_system(
 ) -> Dict[str, Any]:
     """Start one bot as `make run` does, then: first answers, capacity levels, realistic load, peak memory of each
     process, and for ours the big-message experiment. ``env_extra``/``unset``: run.sh's environment (Served)."""
-    print(f"==> {SYSTEM_TITLES[name]}: starting {model.relative_to(ROOT)} as `make run` does")
+    shown = model.relative_to(ROOT) if model.is_relative_to(ROOT) else model  # --baseline-model may be elsewhere
+    print(f"==> {SYSTEM_TITLES[name]}: starting {shown} as `make run` does")
     served = Served(model, workdir, env_extra, unset=unset)
     # settings: what run.sh got on top of this environment; None = taken away (run.sh's default).
     settings: Dict[str, Optional[str]] = {**(env_extra or {}), **{variable: None for variable in unset}}
-    out: Dict[str, Any] = {"model": str(model.relative_to(ROOT)), "settings": settings}
+    out: Dict[str, Any] = {"model": str(shown), "settings": settings}
     try:
         out["ready_s"] = round(served.start(), 2)
         out["workers"] = len(served.roles()["rasa"])
