@@ -26,16 +26,11 @@ SYSTEM_TITLES = {
 
 
 def tfidf_model() -> Any:
-    """The scikit-learn baseline pipeline (unfitted)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline, make_union
+    """The scikit-learn baseline pipeline (unfitted): the one the served TF-IDF topic blend trains, with its
+    default settings (assistant/topic_ensemble.py), so the baseline column and the blend share one definition."""
+    from assistant.topic_ensemble import TfidfTopicEnsemble, tfidf_pipeline
 
-    features = make_union(
-        TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, lowercase=True),
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=True),
-    )
-    return make_pipeline(features, LogisticRegression(C=10.0, max_iter=3000, random_state=SEED))
+    return tfidf_pipeline({**TfidfTopicEnsemble.get_default_config(), "random_seed": SEED})
 
 
 def predict_tfidf(train: Sequence[tuple[str, str]], texts: Sequence[str]) -> list[Prediction]:
