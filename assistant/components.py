@@ -50,6 +50,12 @@ _TAG = re.compile(r"<[^>]{0,200}>")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
 
+def selected_response(key: str, confidence: float) -> dict[str, Any]:
+    """A ResponseSelector's ``response`` entry for the answer ``key`` (``faq/<topic>``); Rasa's retrieval action
+    reads only its ``utter_action``."""
+    return {"responses": None, "confidence": confidence, "intent_response_key": key, "utter_action": f"utter_{key}"}
+
+
 def _force_intent(message: Message, name: str, confidence: float) -> None:
     """Make ``name`` the message's intent and put it on top of the ranking."""
     ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != name]
@@ -134,12 +140,7 @@ class TopicGate(_ConfiguredComponent):
         known = {r.get("intent_response_key") for r in selector.get("ranking") or []}
         if key not in known:
             return False
-        selector["response"] = {
-            "responses": None,
-            "confidence": 1.0,
-            "intent_response_key": key,
-            "utter_action": f"utter_{key}",
-        }
+        selector["response"] = selected_response(key, 1.0)
         selector["ranking"] = [{"confidence": 1.0, "intent_response_key": key}] + [
             r for r in selector["ranking"] if r.get("intent_response_key") != key
         ]

@@ -30,6 +30,7 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Optional
 
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -45,11 +46,11 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from assistant.components import RESPONSE_SELECTOR, selected_response
 from common.safety import SAFETY_INTENTS
 
 logger = logging.getLogger(__name__)
 
-RESPONSE_SELECTOR = "response_selector"
 MODEL_FILE = "tfidf_topics.joblib"
 OUTPUT_RANKING_LENGTH = 10
 
@@ -99,7 +100,8 @@ def decide(
 
     The best label that is not a safety intent wins; its intent's confidence is the intent's share of the blend
     (all topics together for the retrieval intent). Returns ``{"intent": {...}, "intent_ranking": [...],
-    "topic": <label or None>, "topic_ranking": [{"intent_response_key", "confidence"}, ...]}``.
+    "topic": <label or None>, "topic_confidence": p(topic | faq), "topic_ranking": [{"intent_response_key",
+    "confidence"}, ...]}``.
     """
     safety = set(safety_intents)
     candidates = [label for label in blended if intent_of(label, retrieval_intent) not in safety]
@@ -127,7 +129,13 @@ def decide(
         topic = best
     else:
         topic = ordered[0] if ordered else None
-    return {"intent": ranking[0], "intent_ranking": ranking, "topic": topic, "topic_ranking": topic_ranking}
+    return {
+        "intent": ranking[0],
+        "intent_ranking": ranking,
+        "topic": topic,
+        "topic_confidence": conditional[topic] if topic else None,
+        "topic_ranking": topic_ranking,
+    }
 
 
 def surer_when_agreeing(chosen: str, confidence: float, earlier: Optional[Mapping[str, Any]], key: str) -> float:
@@ -177,8 +185,6 @@ class FastScorer:
     """
 
     def __init__(self, model: Any) -> None:
-        import numpy as np
-
         self.model = model
         self.classes = [str(label) for label in model.classes_]
         union, classifier = model.steps[0][1], model.steps[-1][1]
@@ -192,8 +198,6 @@ class FastScorer:
         self.intercept = classifier.intercept_
 
     def probabilities(self, texts: list[str]) -> Any:
-        import numpy as np
-
         if not self.multinomial:
             return self.model.predict_proba(texts)
         scores = np.tile(self.intercept, (len(texts), 1))
@@ -315,17 +319,10 @@ class TfidfTopicEnsemble(GraphComponent):
         topic = decision["topic"]
         if selector is None or topic is None:
             return
-        confidence = next(e["confidence"] for e in decision["topic_ranking"] if e["intent_response_key"] == topic)
-        earlier = selector.get("response") or {}
         confidence = surer_when_agreeing(
-            topic, confidence, {**earlier, PREDICTED_CONFIDENCE_KEY: earlier.get("confidence")}, "intent_response_key"
-        )
-        selector["response"] = {
-            "responses": None,
-            "confidence": confidence,
-            "intent_response_key": topic,
-            "utter_action": f"utter_{topic}",
-        }
+            topic, decision["topic_confidence"], selector.get("response"), "intent_response_key"
+        )  # the selector's response has the same "confidence" key as an intent
+        selector["response"] = selected_response(topic, confidence)
         selector["ranking"] = decision["topic_ranking"]
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
