@@ -35,13 +35,15 @@ CV_KEYS = (
 )
 
 
-def scaled_config(source: Path, scale: float, target: Path) -> Path:
-    """`source` with every component's epochs multiplied by `scale` and no policies (NLU only)."""
+def scaled_config(source: Path, scale: float, target: Path, keep_policies: bool = False) -> Path:
+    """`source` with every component's epochs multiplied by `scale` (at least 1); without its policies (NLU only)
+    unless `keep_policies`, whose epochs are then scaled too."""
     config = yaml.safe_load(source.read_text())
-    for component in config.get("pipeline") or []:
+    for component in [*(config.get("pipeline") or []), *((config.get("policies") or []) if keep_policies else [])]:
         if "epochs" in component:
             component["epochs"] = max(1, round(component["epochs"] * scale))
-    config.pop("policies", None)
+    if not keep_policies:
+        config.pop("policies", None)
     target.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
     return target
 

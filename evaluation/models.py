@@ -100,15 +100,16 @@ def write_no_net_config(target: Path = NO_NET_CONFIG) -> Path:
     return target
 
 
-def train_command(system: str, out: Path, force: bool = False) -> list[str]:
-    """The `rasa train` command line for a system, as `make train` runs it for ours."""
+def train_command(system: str, out: Path, force: bool = False, config: Path | None = None) -> list[str]:
+    """The `rasa train` command line for a system, as `make train` runs it for ours (`config`: another
+    configuration file for that system's model, e.g. one with fewer epochs)."""
     model = MODELS[system]
     name = "rugpijn" if system == "ours" else model.name.removesuffix(".tar.gz")
     if system == "ours_no_net":
-        command = [*RASA, "train", "nlu", "--config", str(NO_NET_CONFIG), "--nlu", str(ROOT / "data")]
+        command = [*RASA, "train", "nlu", "--config", str(config or NO_NET_CONFIG), "--nlu", str(ROOT / "data")]
         command += ["--domain", str(ROOT / "domain.yml")]
     else:
-        config = OUR_CONFIG if system == "ours" else BASELINE_CONFIG
+        config = config or (OUR_CONFIG if system == "ours" else BASELINE_CONFIG)
         command = [*RASA, "train", "--config", str(config), "--domain", str(ROOT / "domain.yml")]
         command += ["--data", str(ROOT / "data")]
     command += ["--fixed-model-name", name, "--out", str(out)]

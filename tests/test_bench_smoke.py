@@ -15,9 +15,9 @@ import subprocess
 import sys
 
 import pytest
-import yaml
 
-from evaluation.models import BASELINE_CONFIG, BASELINE_MODEL, RASA
+from evaluation.crossval import scaled_config
+from evaluation.models import BASELINE_CONFIG, BASELINE_MODEL, train_command
 from evaluation.runtime import rasa_env
 from tests.support.paths import MODEL, ROOT
 
@@ -113,14 +113,8 @@ def test_scale_smoke_serves_one_worker_n_workers_and_the_rasa_init_bot_without_e
 
 def _smoke_baseline(tmp_path):
     """The rasa init bot trained with 5 % of its epochs (at least 1 each), into tmp_path."""
-    config = yaml.safe_load(BASELINE_CONFIG.read_text(encoding="utf-8"))
-    for component in [*(config.get("pipeline") or []), *(config.get("policies") or [])]:
-        if "epochs" in component:
-            component["epochs"] = max(1, round(component["epochs"] * 0.05))
-    smoke_config = tmp_path / "baseline_smoke.yml"
-    smoke_config.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    command = [*RASA, "train", "--config", str(smoke_config), "--domain", str(ROOT / "domain.yml")]
-    command += ["--data", str(ROOT / "data"), "--fixed-model-name", "baseline_smoke", "--out", str(tmp_path)]
+    config = scaled_config(BASELINE_CONFIG, 0.05, tmp_path / "baseline_smoke.yml", keep_policies=True)
+    command = train_command("rasa_default", tmp_path, config=config)
     trained = subprocess.run(command, cwd=ROOT, env=rasa_env(), capture_output=True, text=True, timeout=1800)
     assert trained.returncode == 0, f"training the smoke rasa init bot failed:\n{trained.stderr[-3000:]}"
-    return tmp_path / "baseline_smoke.tar.gz"
+    return tmp_path / BASELINE_MODEL.name
