@@ -36,6 +36,9 @@ CLINICAL = ROOT / "tests" / "clinical"
 # The second clinical bank (issue 10, round 2): written blind by another helper after the first bank had been
 # read for the lexicon; its odd-indexed items were read for lexicon round 6, the even ones are unread.
 CLINICAL_R2 = ROOT / "tests" / "clinical_r2"
+# The third clinical bank (issue 10, round 3): 544 messages written blind on 2026-12-03 by a helper who had read
+# neither the lexicon, the training data nor the other banks; measured before any change made for it, and unread.
+CLINICAL_R3 = ROOT / "tests" / "clinical_r3"
 FIELD = ROOT / "tests" / "field"
 CONTRACT = ROOT / "contract" / "topics.yml"
 FALLBACK = "nlu_fallback"
