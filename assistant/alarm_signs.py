@@ -563,14 +563,22 @@ def _negated_after(words: list[str], negation: Negation) -> bool:
         if word in negation.clause_breaks:
             return False
         if word in negation.cues:
-            between, rest = words[:index], words[index + 1 :]
+            between, rest = words[:index], _until_clause_break(words[index + 1 :], negation)
             return (
                 any(w in negation.after_verbs for w in between)
                 and not any(w in negation.after_blockers for w in between)
-                and all(w in negation.after_tail for w in rest[:4])
+                and all(w in negation.after_tail for w in rest)
                 and len(rest) <= 4
             )
     return False
+
+
+def _until_clause_break(words: list[str], negation: Negation) -> list[str]:
+    """The words up to the next clause break: "koorts heb ik niet en plassen gaat goed" ends the denial at "en"."""
+    for index, word in enumerate(words):
+        if word in negation.clause_breaks:
+            return words[:index]
+    return words
 
 
 def _negated_inside(matched: str, pattern: re.Pattern[str], negation: Negation) -> bool:

@@ -47,6 +47,10 @@ CASES = [
     ("Ik heb een koortslip", None, None, None, False),
     ("ik heb hooikoorts en rugpijn", None, None, None, False),
     ("koorts heb ik niet", None, None, None, False),
+    # lexicon round 7: a denial after the sign ends at the next clause word; "gn" is chat shorthand for "geen"
+    ("Koorts heb ik niet en plassen gaat gewoon, alleen mijn onderrug zeurt", None, None, None, False),
+    ("koorts heb ik niet en mijn been wordt steeds slapper", "emergency", "progressive_weakness", None, False),
+    ("ben niet ziek of zo, gn koorts, alleen rug doet pijn", None, None, None, False),
     ("in veel gevallen helpt bewegen toch?", None, None, None, False),
     ("Hoe val ik af om mijn rug te ontlasten?", None, None, None, False),
     ("ik slaap niet meer door de pijn", "soon", "night_pain", None, False),  # night pain, not a crisis
