@@ -38,10 +38,13 @@ from common.safety import (
     RED_FLAG_EMERGENCY,
     RED_FLAG_INTENTS,
     SAFETY_INTENTS,
+    TIER_CRISIS,
     TIER_INTENTS,
 )
 
 FALLBACK_INTENT = "nlu_fallback"
+# The parse-data key of assistant.alarm_opinion.AlarmOpinion (defined here: that module imports this one).
+OPINION_KEY = "alarm_opinion"
 RESPONSE_SELECTOR = "response_selector"
 ORIGINAL_TEXT = "original_text"
 
@@ -186,7 +189,38 @@ class SafetyNet(GraphComponent):
     classifier found (``alarm.tier`` then says the classifier's tier, and no question is asked): it only
     undoes a classifier alarm that rests on a sign the user denied ("geen koorts hoor, gewoon spit"), never
     an emergency or crisis one, and never when the denial is followed by "maar ..." (another complaint).
+
+    With ``assistant.alarm_opinion.AlarmOpinion`` before it (parse data ``alarm_opinion``: a classifier of its own,
+    trained with near misses, reading the text without its denied clauses), a message in which the lexicon finds
+    nothing is decided by two learned opinions instead of DIET's alone:
+
+    - a classifier alarm stands only when the opinion gives an alarm at least ``confirm_at``; a crisis stands
+      always, an emergency alarm is undone only when the message denies a sign (it rests on denied words);
+    - when no classifier raised an alarm, an opinion of at least ``raise_at`` raises its own most likely tier, in a
+      message of at least ``raise_min_words`` words (fewer are too little for a bag of n-grams: "ik denk het niet"
+      read as a crisis; the short alarms, "ik wil dood", are the lexicon's).
     """
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"confirm_at": 0.4, "raise_at": 0.5, "raise_min_words": 5}
+
+    def __init__(self, config: dict[str, Any] | None = None) -> None:
+        config = {**self.get_default_config(), **(config or {})}
+        for key in ("confirm_at", "raise_at"):
+            value = config[key]
+            if not isinstance(value, (int, float)) or not 0 <= float(value) <= 1:
+                raise ValueError(
+                    f"config.yml: assistant.components.SafetyNet.{key}: a number from 0 to 1, got {value!r}"
+                )
+        self.confirm_at = float(config["confirm_at"])
+        self.raise_at = float(config["raise_at"])
+        words = config["raise_min_words"]
+        if not isinstance(words, int) or isinstance(words, bool) or words < 1:
+            raise ValueError(
+                f"config.yml: assistant.components.SafetyNet.raise_min_words: a whole number from 1, got {words!r}"
+            )
+        self.raise_min_words = words
 
     @classmethod
     def create(
@@ -197,7 +231,7 @@ class SafetyNet(GraphComponent):
         execution_context: ExecutionContext,
     ) -> SafetyNet:
         load_lexicon()  # fail at start-up, with the file and field named, if the lexicon is broken
-        return cls()
+        return cls(config)
 
     @staticmethod
     def _demote(message: Message) -> None:
@@ -214,6 +248,12 @@ class SafetyNet(GraphComponent):
         """The message denies a sign and brings up nothing else that could be one ("geen koorts, maar ...")."""
         return bool(found.negated) and not _CONTRAST.search(normalise(text[:MAX_CHARACTERS]))
 
+    def _overruled(self, intent: str, found: Assessment, opinion: dict[str, Any]) -> bool:
+        """The classifier's alarm, with no lexicon sign behind it, is not confirmed by the second opinion."""
+        if intent == CRISIS or opinion.get("alarm", 0.0) >= self.confirm_at:
+            return False
+        return intent != RED_FLAG_EMERGENCY or bool(found.negated)
+
     def alarm(self, message: Message) -> dict[str, Any]:
         """Assess the message, force its intent and return the ``alarm`` parse data."""
         text = message.get(ORIGINAL_TEXT) or message.get(TEXT) or ""
@@ -228,6 +268,23 @@ class SafetyNet(GraphComponent):
                     # The classifier reacted to an alarm word that the user denied ("geen koorts").
                     self._demote(message)
                     return _alarm(None, found, None, False)
+            opinion = message.get(OPINION_KEY)
+            if opinion is not None:
+                if current in SAFETY_INTENTS and self._overruled(current, found, opinion):
+                    self._demote(message)
+                    return _alarm(None, found, None, False)
+                if (
+                    current not in SAFETY_INTENTS
+                    and opinion.get("alarm", 0.0) >= self.raise_at
+                    and len(text[:MAX_CHARACTERS].split()) >= self.raise_min_words
+                ):
+                    raised = opinion.get("best_alarm")
+                    if raised == TIER_CRISIS:
+                        _force_intent(message, CRISIS, 1.0)
+                        return _alarm(None, found, None, True)
+                    if raised in TIER_INTENTS:
+                        _force_intent(message, TIER_INTENTS[raised], 1.0)
+                        return _alarm(raised, found, None, False)
         provisional = tier or found.ask_tier
         if classifier_tier is not None and _urgency(classifier_tier) < _urgency(provisional):
             tier, ask = classifier_tier, None  # never lower the classifier's more urgent alarm

@@ -51,6 +51,9 @@ _NLU_CODE = [
         "normalise.py",
         "glossary.yml",
         "ensemble.py",
+        "topic_ensemble.py",
+        "alarm_opinion.py",
+        "alarm_opinion_examples.yml",
     )
 ]
 _NLU_CODE.append(ROOT / "common")
