@@ -186,7 +186,8 @@ class SafetyNet(GraphComponent):
     The intent becomes the red-flag intent of ``alarm.tier``; else ``crisis`` when ``alarm.crisis``; else,
     when only ``ask`` is set, the red-flag intent of the more urgent tier that sign could have (so anything
     that ignores ``ask`` still gives the safe answer). The net never lowers a more urgent alarm the
-    classifier found (``alarm.tier`` then says the classifier's tier, and no question is asked): it only
+    classifier found on its own (``alarm.tier`` then says the classifier's tier, and no question is asked); only
+    when the second opinion (below) sides with the lexicon's settled tier does that tier stand. It only
     undoes a classifier alarm that rests on a sign the user denied ("geen koorts hoor, gewoon spit"), never
     an emergency or crisis one, and never when the denial is followed by "maar ..." (another complaint).
 
@@ -287,7 +288,8 @@ class SafetyNet(GraphComponent):
                         return _alarm(raised, found, None, False)
         provisional = tier or found.ask_tier
         if classifier_tier is not None and _urgency(classifier_tier) < _urgency(provisional):
-            tier, ask = classifier_tier, None  # never lower the classifier's more urgent alarm
+            if not (found.tier is not None and _sides_with_lexicon(message.get(OPINION_KEY), classifier_tier)):
+                tier, ask = classifier_tier, None  # never lower the classifier's more urgent alarm alone
         if tier is not None:
             forced = TIER_INTENTS[tier]
         elif crisis:
@@ -311,6 +313,13 @@ class SafetyNet(GraphComponent):
 
 _CONTRAST = re.compile(r"\b(maar|wel|echter|alleen|behalve|daarentegen)\b")
 _INTENT_TIERS = {intent: tier for tier, intent in TIER_INTENTS.items()}
+
+
+def _sides_with_lexicon(opinion: dict[str, Any] | None, classifier_tier: str) -> bool:
+    """The second opinion's likeliest alarm is a less urgent medical tier than the classifier's: two of the three
+    mechanisms then agree that the lexicon's (guideline) tier is not too low ("mijn beide benen tintelen": today)."""
+    best = (opinion or {}).get("best_alarm")
+    return best in MEDICAL_TIERS and _urgency(best) > _urgency(classifier_tier)
 
 
 def _urgency(tier: str | None) -> int:

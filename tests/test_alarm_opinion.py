@@ -207,6 +207,24 @@ def test_the_safety_net_decides_with_the_second_opinion_where_the_lexicon_finds_
     assert alarm["crisis"] is crisis
 
 
+@pytest.mark.parametrize(
+    "opinion_tier, answered",
+    [
+        ("today", "today"),  # the second opinion sides with the lexicon: its guideline tier stands
+        ("emergency", "emergency"),  # it sides with DIET: the more urgent tier stands
+        ("crisis", "emergency"),  # no medical tier of its own: DIET's more urgent tier stands
+    ],
+)
+def test_a_more_urgent_classifier_tier_yields_to_the_lexicon_only_when_the_second_opinion_agrees(
+    opinion_tier, answered
+):
+    message = _net(
+        "Ik heb sinds een week tintelingen in allebei mijn benen", "red_flag_emergency", _opinion(0.9, opinion_tier)
+    )
+    assert message.get("alarm")["tier"] == answered
+    assert message.get(INTENT)["name"] == f"red_flag_{answered}"
+
+
 def test_without_a_second_opinion_the_safety_net_decides_as_before():
     message = _net("Ik ben op de bank in slaap gevallen en nu is mijn rug stijf", "red_flag_today", None)
     assert message.get(INTENT)["name"] == "red_flag_today"
