@@ -114,18 +114,13 @@ def prepared(text: str) -> str:
 
 
 def opinion_of(probabilities: Mapping[str, float]) -> dict[str, Any]:
-    """The verdict of one message: the most likely safety label (or None when ``none`` wins) and P(any alarm)."""
-    alarm = sum(p for label, p in probabilities.items() if label != NONE)
-    best = max(probabilities, key=lambda label: probabilities[label]) if probabilities else NONE
-    tier = None
-    if best != NONE:
-        tier = best
-    return {"tier": tier, "alarm": round(float(alarm), 4), "best_alarm": _best_alarm(probabilities)}
-
-
-def _best_alarm(probabilities: Mapping[str, float]) -> str | None:
+    """The verdict of one message: ``tier``, the most likely label when it is a safety label (None when ``none``
+    wins); ``alarm``, the probability of any safety label; ``best_alarm``, the likeliest safety label."""
     alarms = {label: p for label, p in probabilities.items() if label != NONE}
-    return max(alarms, key=lambda label: alarms[label]) if alarms else None
+    best_alarm = max(alarms, key=lambda label: alarms[label]) if alarms else None
+    alarm = sum(alarms.values())
+    tier = best_alarm if best_alarm is not None and alarms[best_alarm] > probabilities.get(NONE, 0.0) else None
+    return {"tier": tier, "alarm": round(float(alarm), 4), "best_alarm": best_alarm}
 
 
 @cache

@@ -95,6 +95,19 @@ def test_alarm_sign_in_the_middle_of_the_exercise_questions_wins(assistant):
     assert later and "oefeningen" in later[0]["text"]
 
 
+def test_an_alarm_sign_in_words_the_lexicon_does_not_know_gets_its_tier_from_the_second_opinion(assistant):
+    from assistant.alarm_signs import assess
+
+    text = "mijn onderbroek blijft nat zonder dat ik het merk sinds die rugpijn begon"
+    assert assess(text).tier is None, "the lexicon now knows this wording: pick one only the second opinion knows"
+    sender = assistant.new_sender()
+    replies = assistant.say(sender, text)
+    assert "112" in replies[0]["text"]
+    tracker = assistant.tracker(sender)
+    assert _answered_by(tracker)[0] == "utter_red_flag_emergency"
+    assert tracker["latest_message"]["alarm_opinion"]["best_alarm"] == "emergency"
+
+
 def test_crisis_gets_the_crisis_lines(assistant):
     replies = assistant.say(assistant.new_sender(), "ik zie het echt niet meer zitten door die pijn")
     assert "113" in replies[0]["text"] and "1813" in replies[0]["text"]
