@@ -24,7 +24,6 @@ label); ``assistant.components.SafetyNet`` decides with it (see there).
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
@@ -40,12 +39,10 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from assistant.alarm_signs import _SPLIT, MAX_CHARACTERS, assess, normalise
 from assistant.components import OPINION_KEY, ORIGINAL_TEXT
-from assistant.topic_ensemble import FastScorer, tfidf_pipeline
+from assistant.topic_ensemble import FastScorer, fit_and_store, load_stored
 from common.data_files import Schema, checked, load_data_file, non_empty_list, one_of
 from common.data_files import text as non_empty_text
 from common.safety import ALARM_SIGNS, CRISIS, TIER_CRISIS, TIER_EMERGENCY, TIER_INTENTS, TIER_SOON, TIER_TODAY
-
-logger = logging.getLogger(__name__)
 
 EXAMPLES_PATH = Path(__file__).parent / "alarm_opinion_examples.yml"
 MODEL_FILE = "alarm_opinion.joblib"
@@ -162,17 +159,12 @@ class AlarmOpinion(GraphComponent):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        import joblib
-
-        pairs = training_pairs(training_data.intent_examples, load_examples())
-        if len({label for _, label in pairs}) < 2:
-            logger.warning("AlarmOpinion: fewer than two labels in the training data, nothing trained")
-            return self._resource
-        texts = [prepared(text) for text, _ in pairs]
-        self.model = tfidf_pipeline(self.config).fit(texts, [label for _, label in pairs])
-        self.scorer = FastScorer(self.model)
-        with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump(self.model, directory / MODEL_FILE)
+        pairs = [
+            (prepared(text), label) for text, label in training_pairs(training_data.intent_examples, load_examples())
+        ]
+        model = fit_and_store(self.config, pairs, self._model_storage, self._resource, MODEL_FILE, type(self).__name__)
+        if model is not None:
+            self.model, self.scorer = model, FastScorer(model)
         return self._resource
 
     @classmethod
@@ -184,15 +176,8 @@ class AlarmOpinion(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> AlarmOpinion:
-        import joblib
-
-        try:
-            with model_storage.read_from(resource) as directory:
-                model = joblib.load(directory / MODEL_FILE)
-        except (ValueError, FileNotFoundError):
-            logger.warning("AlarmOpinion: no trained classifier in the model; the lexicon and DIET decide alone")
-            model = None
-        return cls(config, model_storage, resource, model)
+        missing = "AlarmOpinion: no trained classifier in the model; the lexicon and DIET decide alone"
+        return cls(config, model_storage, resource, load_stored(model_storage, resource, MODEL_FILE, missing))
 
     def opinions(self, texts: list[str]) -> list[dict[str, Any]]:
         """The verdict of each text (the original text; denied clauses are left out here)."""

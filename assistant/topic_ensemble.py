@@ -175,6 +175,39 @@ def tfidf_pipeline(config: Mapping[str, Any]) -> Any:
     return make_pipeline(features, classifier)
 
 
+def fit_and_store(
+    config: Mapping[str, Any],
+    pairs: Sequence[tuple[str, str]],
+    model_storage: ModelStorage,
+    resource: Resource,
+    filename: str,
+    component: str,
+) -> Any:
+    """``tfidf_pipeline(config)`` fitted on (text, label) pairs and stored in the model as ``filename``; None, with a
+    warning naming ``component``, when the pairs hold fewer than two labels (nothing to tell apart)."""
+    import joblib
+
+    if len({label for _, label in pairs}) < 2:
+        logger.warning("%s: fewer than two labels in the training data, nothing trained", component)
+        return None
+    model = tfidf_pipeline(config).fit([text for text, _ in pairs], [label for _, label in pairs])
+    with model_storage.write_to(resource) as directory:
+        joblib.dump(model, directory / filename)
+    return model
+
+
+def load_stored(model_storage: ModelStorage, resource: Resource, filename: str, missing: str) -> Any:
+    """The pipeline ``fit_and_store`` stored, or None with the warning ``missing`` when the model has none."""
+    import joblib
+
+    try:
+        with model_storage.read_from(resource) as directory:
+            return joblib.load(directory / filename)
+    except (ValueError, FileNotFoundError):
+        logger.warning(missing)
+        return None
+
+
 class FastScorer:
     """``predict_proba`` of the fitted pipeline, without scikit-learn's per-call overhead (same numbers).
 
@@ -259,16 +292,10 @@ class TfidfTopicEnsemble(GraphComponent):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        import joblib
-
         pairs = training_pairs(training_data.intent_examples)
-        if len({label for _, label in pairs}) < 2:
-            logger.warning("TfidfTopicEnsemble: fewer than two labels in the training data, nothing trained")
-            return self._resource
-        self.model = tfidf_pipeline(self.config).fit([t for t, _ in pairs], [label for _, label in pairs])
-        self.scorer = FastScorer(self.model)
-        with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump(self.model, directory / MODEL_FILE)
+        model = fit_and_store(self.config, pairs, self._model_storage, self._resource, MODEL_FILE, type(self).__name__)
+        if model is not None:
+            self.model, self.scorer = model, FastScorer(model)
         return self._resource
 
     @classmethod
@@ -280,15 +307,8 @@ class TfidfTopicEnsemble(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> TfidfTopicEnsemble:
-        import joblib
-
-        try:
-            with model_storage.read_from(resource) as directory:
-                model = joblib.load(directory / MODEL_FILE)
-        except (ValueError, FileNotFoundError):
-            logger.warning("TfidfTopicEnsemble: no trained classifier in the model; DIET's intents stay")
-            model = None
-        return cls(config, model_storage, resource, model)
+        missing = "TfidfTopicEnsemble: no trained classifier in the model; DIET's intents stay"
+        return cls(config, model_storage, resource, load_stored(model_storage, resource, MODEL_FILE, missing))
 
     def process(self, messages: list[Message]) -> list[Message]:
         if self.scorer is None or not messages:
