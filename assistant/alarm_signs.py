@@ -31,6 +31,8 @@ LEXICON_PATH = Path(__file__).parent / "alarm_signs.yml"
 # Only the start of a message is read: a sign is told in the first few thousand characters, and the check
 # must not take seconds on a pasted 1 MB text.
 MAX_CHARACTERS = 10_000
+# How many words of the rest of its sentence a clause keeps (``_Part.after``): more than any resolution reads.
+_AFTER_WORDS = 40
 
 TIER_NONE = "none"  # a context choice: not an alarm after all ("ineens pijn toen ik bukte")
 TIER_ASK = "ask"  # a context choice: the message lacks the fact that sets the tier
@@ -156,6 +158,12 @@ class Questions(Schema):
     # clause break, nothing is reported when a word of `future` stands in that span.
     fears: tuple[str, ...] = ()
     future: tuple[str, ...] = ()
+    # Openings that make a clause a question without a question mark ("wat is osteoporose precies").
+    openers: tuple[str, ...] = ()
+    # A question that asks for a threshold ("Bij hoeveel graden koorts moet ik bellen?") is general even with "ik".
+    general: tuple[str, ...] = ()
+
+    _general = checked("general", check=regular_expression, each_item=True)
 
 
 class Others(Schema):
@@ -175,6 +183,32 @@ class Others(Schema):
     _markers = checked("self_markers", check=regular_expression, each_item=True)
 
 
+class Resolved(Schema):
+    """A sign the writer says is over ("mijn been voelde even zwak, nu is het weer helemaal normaal") is not one now.
+
+    A mention counts as denied when one of `patterns` matches within `within_words` words after it, in the same
+    sentence (commas do not end it), unless one of `unless` follows there ("was weg, maar nu is het terug").
+    The signs of `keep` are never denied so: a bladder, saddle, genital or chest sign that came and went still
+    needs a doctor.
+    """
+
+    patterns: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    within_words: int = 14
+    keep: tuple[str, ...] = ()
+
+    _patterns = checked("patterns", check=regular_expression, each_item=True)
+    _unless = checked("unless", check=regular_expression, each_item=True)
+    _keep = checked("keep", check=one_of(ALARM_SIGNS), each_item=True)
+    _within = checked("within_words", check=lambda value: _whole_number_up_to(value, _AFTER_WORDS))
+
+
+def _whole_number_up_to(value: Any, highest: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= highest:
+        raise ValueError(f"must be a whole number from 1 to {highest}, got {value!r}")
+    return value
+
+
 class Numbers(Schema):
     """Number words read as digits, so "mijn oma van tachtig" has an age: tens and teens, and units that
     make compounds with a ten ("achtenvijftig" = acht + en + vijftig)."""
@@ -190,6 +224,7 @@ class LexiconFile(Schema):
     questions: Questions = Questions()
     others: Others = Others()
     numbers: Numbers = Numbers()
+    resolved: Resolved = Resolved()
     ages: tuple[str, ...] = ()
     qualifiers: dict[str, Qualifier] = {}
     signs: tuple[SignEntry, ...]
@@ -240,6 +275,25 @@ class _Entry:
     context: tuple[Choice, ...]
     wording: _Wording
     denials: tuple[re.Pattern[str], ...] = ()
+    # Whether a mention followed by "... is weer weg" counts as denied (not for the signs of `resolved.keep`).
+    resolvable: bool = False
+
+
+@dataclass(frozen=True)
+class _Resolution:
+    patterns: tuple[re.Pattern[str], ...]
+    unless: tuple[re.Pattern[str], ...]
+    within_words: int
+
+    def follows(self, text: str) -> bool:
+        """A resolution ("dat is weer weg") within the first words of ``text``, and no relapse after it."""
+        window = " ".join(text.split(" ")[: self.within_words])
+        for pattern in self.patterns:
+            found = pattern.search(window)
+            if found is not None:
+                rest = text[found.end() :]
+                return not any(u.search(rest) for u in self.unless)
+        return False
 
 
 @dataclass(frozen=True)
@@ -252,6 +306,7 @@ class Lexicon:
     negation: Negation
     questions: Questions
     others: Others = Others()
+    resolution: _Resolution | None = None
     # Every keyword of the entries and qualifiers.
     keywords: tuple[str, ...] = ()
     # Every pattern literal by its first three characters (shorter literals under "").
@@ -476,6 +531,8 @@ _HOOI_KOORTS = re.compile(r"\bhooi koorts\b")
 class _Part:
     text: str
     question: bool
+    # The rest of the clause's sentence after it (normalised): commas end a clause, not a sentence.
+    after: str = ""
 
 
 _SPLIT = re.compile(r"([;:!?()\[\]\n\r\u2014\u2013]+|[.,](?=\s|$)|\s-\s)")
@@ -486,14 +543,25 @@ _SENTENCE_SPLIT = re.compile(r"([;:!?()\[\]\n\r\u2014\u2013]+|[.](?=\s|$)|\s-\s)
 def _parts(raw: str, split: re.Pattern[str] = _SPLIT, lexicon: Lexicon | None = None) -> list[_Part]:
     """Split raw text into clauses at punctuation, normalise each and remember which ended in '?'."""
     pieces = split.split(raw or "")
-    parts: list[_Part] = []
+    clauses: list[tuple[str, bool, int]] = []  # normalised text, ends in "?", sentence number
+    sentence = 0
     for index in range(0, len(pieces), 2):
         delimiter = pieces[index + 1] if index + 1 < len(pieces) else ""
         normalised = normalise(pieces[index])
         if lexicon is not None:
             normalised = lexicon.with_digits(normalised)
         if normalised:
-            parts.append(_Part(normalised, "?" in delimiter))
+            clauses.append((normalised, "?" in delimiter, sentence))
+        if delimiter.strip() != ",":
+            sentence += 1
+    parts: list[_Part] = []
+    for position, (normalised, question, number) in enumerate(clauses):
+        following: list[str] = []  # the next clauses of the sentence, as far as a resolution is looked for
+        for text_after, _, number_after in clauses[position + 1 :]:
+            if number_after != number or len(following) >= _AFTER_WORDS:
+                break
+            following.extend(text_after.split(" "))
+        parts.append(_Part(normalised, question, " ".join(following[:_AFTER_WORDS])))
     return parts
 
 
@@ -554,7 +622,8 @@ def _cue_softened(words: list[str], index: int, negation: Negation) -> bool:
     """ "ik weet niet of ...", "bijna niet uit bed": the cue at ``index`` denies nothing."""
     following = words[index + 1] if index + 1 < len(words) else None
     preceding = words[index - 1] if index > 0 else None
-    return following in negation.not_before or preceding in negation.not_after
+    two_before = " ".join(words[index - 2 : index]) if index > 1 else None  # "uit het niets" is "suddenly"
+    return following in negation.not_before or preceding in negation.not_after or two_before in negation.not_after
 
 
 def _negated_after(words: list[str], negation: Negation) -> bool:
@@ -609,13 +678,22 @@ def _is_negated(part: str, start: int, end: int, wording: _Wording, negation: Ne
 # Finding wordings
 
 
-def _find(part: str, wording: _Wording, negation: Negation) -> bool | None:
-    """True: mentioned; False: only mentioned negated; None: not mentioned."""
+def _find(
+    part: str, wording: _Wording, negation: Negation, resolution: _Resolution | None = None, after: str = ""
+) -> bool | None:
+    """True: mentioned; False: only mentioned negated (or said to be over, with a ``resolution``); None: not
+    mentioned. ``after`` is the rest of the sentence after ``part``."""
     negated = False
+
+    def over(end: int) -> bool:
+        return resolution is not None and resolution.follows(f"{part[end:]} {after}".strip())
+
     for pattern in wording.patterns:
         for match in pattern.finditer(part):
-            if _negated_inside(match.group(0), pattern, negation) or _is_negated(
-                part, match.start(), match.end(), wording, negation
+            if (
+                _negated_inside(match.group(0), pattern, negation)
+                or _is_negated(part, match.start(), match.end(), wording, negation)
+                or over(match.end())
             ):
                 negated = True
                 continue
@@ -628,7 +706,7 @@ def _find(part: str, wording: _Wording, negation: Negation) -> bool | None:
             if any(token.startswith(word) for word in wording.exclude):
                 continue
             if any(_keyword_hit(token, keyword) for keyword in wording.keywords):
-                if not _is_negated(part, start, position, wording, negation):
+                if not _is_negated(part, start, position, wording, negation) and not over(position):
                     return True
                 negated = True
     return False if negated else None
@@ -636,9 +714,11 @@ def _find(part: str, wording: _Wording, negation: Negation) -> bool | None:
 
 def _asks_about(part: _Part, questions: Questions) -> bool:
     """A general or hypothetical question about a sign ("Is een scheurtje gevaarlijk?"), not a report of one."""
-    if not part.question:
-        return False
     words = part.text.split(" ")
+    if not part.question and " ".join(words[:2]) not in questions.openers:
+        return False
+    if part.question and any(re.search(pattern, part.text) for pattern in questions.general):
+        return True
     if words[0] not in questions.starts:
         return False
     rest = words[1:]
@@ -675,8 +755,11 @@ def _without_fears(words: list[str], lexicon: Lexicon) -> list[str]:
     return kept
 
 
-def _without_others(words: list[str], lexicon: Lexicon, self_marked: bool) -> list[str]:
-    """The words without the stretches about a pet, or about someone else when the writer set himself apart."""
+def _without_others(
+    words: list[str], lexicon: Lexicon, self_marked: bool, left_out: list[str] | None = None
+) -> list[str]:
+    """The words without the stretches about a pet, or about someone else when the writer set himself apart
+    (those stretches go to ``left_out``)."""
     others, breaks = lexicon.others, lexicon.negation.clause_breaks
     nouns = set(others.pets) | (set(others.people) if self_marked else set())
     if not nouns:
@@ -688,6 +771,8 @@ def _without_others(words: list[str], lexicon: Lexicon, self_marked: bool) -> li
         for position, word in enumerate(run[:3]):
             if word in nouns and (position == 0 or run[position - 1] in others.possessives):
                 if not any(w in others.first_person for w in run[position + 1 :]):
+                    if left_out is not None:
+                        left_out.append(" ".join(run))
                     run.clear()
                     return
                 break
@@ -704,11 +789,11 @@ def _without_others(words: list[str], lexicon: Lexicon, self_marked: bool) -> li
     return kept
 
 
-def _writers(part: _Part, lexicon: Lexicon, self_marked: bool) -> _Part:
+def _writers(part: _Part, lexicon: Lexicon, self_marked: bool, left_out: list[str] | None = None) -> _Part:
     """The part with only what the writer reports of himself (or of someone close, as a report)."""
     words = part.text.split(" ")
-    kept = _without_others(_without_fears(words, lexicon), lexicon, self_marked)
-    return part if len(kept) == len(words) else _Part(" ".join(kept), part.question)
+    kept = _without_others(_without_fears(words, lexicon), lexicon, self_marked, left_out)
+    return part if len(kept) == len(words) else _Part(" ".join(kept), part.question, part.after)
 
 
 def _ages(text: str, lexicon: Lexicon) -> list[int]:
@@ -744,7 +829,10 @@ def assess(raw_text: str, lexicon: Lexicon | None = None) -> Assessment:
     def reports(part: _Part) -> bool:
         return not _asks_about(part, lexicon.questions) and not _about_prevention(part, lexicon.questions)
 
-    reported = [_writers(part, lexicon, self_marked) for part in parts if reports(part)]
+    # What is said of a pet or of someone else the writer sets apart ("mijn dochter heeft koorts en ik heb
+    # rugpijn") is left out; a sign found there counts as negated, so a classifier alarm resting on it can be undone.
+    others_text: list[str] = []
+    reported = [_writers(part, lexicon, self_marked, others_text) for part in parts if reports(part)]
     reported = [part for part in reported if part.text]
     # A phrase a comma cuts in two ("ik ben er klaar mee, met alles") is looked for in the whole sentence,
     # by its patterns only, when no clause mentions the sign at all (not even negated).
@@ -756,7 +844,7 @@ def assess(raw_text: str, lexicon: Lexicon | None = None) -> Assessment:
     ]
     sentences = [part for part in sentences if part.text]
     ages = _ages(whole, lexicon)  # across punctuation: "mijn vader (67) is gevallen"
-    screen = _Screen.of([part.text for part in reported] + [part.text for part in sentences], lexicon)
+    screen = _Screen.of([part.text for part in reported] + [part.text for part in sentences] + others_text, lexicon)
 
     found: dict[str, SignFound] = {}
     asks: list[tuple[str, str]] = []
@@ -767,10 +855,13 @@ def assess(raw_text: str, lexicon: Lexicon | None = None) -> Assessment:
         wording = screen.narrow(entry.wording)
         if wording is None:
             continue  # mentioned nowhere: nothing found and nothing negated
-        results = [_find(part.text, wording, lexicon.negation) for part in reported]
+        resolution = lexicon.resolution if entry.resolvable else None
+        results = [_find(part.text, wording, lexicon.negation, resolution, part.after) for part in reported]
         if not any(results) and False not in results and wording.patterns:
             patterns_only = _Wording((), wording.patterns, (), wording.negation_window, wording.literals)
-            results += [_find(part.text, patterns_only, lexicon.negation) for part in sentences]
+            results += [_find(part.text, patterns_only, lexicon.negation, resolution) for part in sentences]
+        if not any(results) and any(_find(text, wording, lexicon.negation) for text in others_text):
+            results.append(False)  # someone else's sign: mentioned, not the writer's
         if not any(results):
             if False in results:
                 negated.append(entry.sign)
@@ -866,8 +957,19 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
             entry.context,
             _compile(entry, entry.negation_window),
             tuple(re.compile(pattern) for pattern in entry.denials),
+            resolvable=entry.sign not in data.resolved.keep,
         )
         for entry in data.signs
+    )
+    resolved = data.resolved
+    resolution = (
+        _Resolution(
+            tuple(re.compile(pattern) for pattern in resolved.patterns),
+            tuple(re.compile(pattern) for pattern in resolved.unless),
+            resolved.within_words,
+        )
+        if resolved.patterns
+        else None
     )
     qualifiers = {
         name: _Qualifier(_compile(qualifier), qualifier.min_age, qualifier.max_age)
@@ -895,6 +997,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         negation=data.negation,
         questions=data.questions,
         others=data.others,
+        resolution=resolution,
         keywords=tuple(dict.fromkeys(keywords)),
         literal_index={start: tuple(sorted(literals)) for start, literals in index.items()},
         number_words=numbers,

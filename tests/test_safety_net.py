@@ -1009,7 +1009,62 @@ CASES_ROUND6: list[tuple[str, str | None, str | None, str | None, bool]] = [
 ]
 
 
-@pytest.mark.parametrize("text, tier, sign, ask, crisis", CASES + CASES_ROUND2 + CASES_ROUND4 + CASES_ROUND6)
+# Lexicon round 8 (2026-12-04): a sign said to be over, someone else's sign next to the writer's own back pain,
+# questions about a threshold or without their question mark, night sweats of the menopause; Flemish retention,
+# "elke morgen stijf", weight in a questionnaire answer, "uit het niets", an attempt told.
+CASES_ROUND8: list[tuple[str, str | None, str | None, str | None, bool]] = [
+    # --- over: a resolved sign is not one now ...
+    ("vorige week voelde mijn voet even slap aan, maar dat is weer helemaal normaal", None, None, None, False),
+    (
+        "ik heb in maart koorts gehad, die is helemaal over, nu doet mijn rug zeer van het klussen",
+        None,
+        None,
+        None,
+        False,
+    ),
+    ("na de operatie sleepte ik met mijn voet, dat is volledig hersteld", None, None, None, False),
+    ("mijn koorts was weer weg, maar nu is hij terug en mijn rug doet zeer", "today", "fever", None, False),
+    ("de koorts is weer weg maar nu trekt het in allebei mijn benen", "today", "both_legs", None, False),
+    ("mijn koorts is nog steeds niet weg en mijn rug doet zeer", "today", "fever", None, False),
+    # ... except an emergency sign that came and went (bladder, saddle, chest): still a doctor now
+    ("gisteren kon ik even mijn plas niet ophouden, dat is nu weer weg", "emergency", "cauda_equina", None, False),
+    ("ik had pijn op de borst bij de rugpijn, die is weer over", "emergency", "chest_breathing", None, False),
+    # "the feeling is gone" is numbness, not a recovery
+    ("mijn been is slap en het gevoel is weg", "emergency", "progressive_weakness", None, False),
+    # --- someone else's sign, the writer's own back
+    ("mijn zoon heeft koorts en ik heb rugpijn van het tillen", None, None, None, False),
+    ("mijn man is gisteren van de trap gevallen en ik heb rugpijn van het helpen", None, None, None, False),
+    ("mijn moeder van 80 is gevallen en heeft nu rugpijn", "today", "trauma", None, False),
+    # --- questions about a threshold, or without their question mark
+    ("vanaf hoeveel graden koorts moet ik met rugpijn bellen?", None, None, None, False),
+    ("bij welke temperatuur moet ik naar de huisarts?", None, None, None, False),
+    ("wat is osteoporose eigenlijk en krijg je daar rugpijn van", None, None, None, False),
+    ("kun je een gescheurde aorta voelen als rugpijn?", None, None, None, False),
+    ("ik heb 39 graden koorts, moet ik naar de dokter?", "today", "fever", None, False),
+    # --- night sweats that the menopause or warm pyjamas explain
+    ("door de overgang heb ik opvliegers en zweet ik 's nachts", None, None, None, False),
+    ("in mijn flanellen pyjama zweet ik 's nachts een beetje", None, None, None, False),
+    # --- signs the lexicon did not know
+    (
+        "mijn vader geraakt sinds gisteren zijn plas niet meer kwijt en zijn rug doet zeer",
+        "emergency",
+        "cauda_equina",
+        None,
+        False,
+    ),
+    ("al maanden elke morgen zo stijf dat ik amper recht geraak, ik ben 27", "soon", "inflammatory", None, False),
+    ("ja, zo'n 7 kilo in twee maanden en ik eet gewoon", "soon", "weight_loss", None, False),
+    ("ik ben 7 kilo in twee maanden aangekomen", None, None, None, False),
+    ("uit het niets de ergste rugpijn van mijn leven, ik ben 70", "emergency", "sudden_severe", None, False),
+    ("wat heeft het allemaal nog voor zin, beter als ik er niet meer ben", None, "crisis", None, True),
+    ("vorige maand heb ik geprobeerd een overdosis te nemen", None, "crisis", None, True),
+    ("wat heeft het nog zin om oefeningen te doen als het niet helpt?", None, None, None, False),
+]
+
+
+@pytest.mark.parametrize(
+    "text, tier, sign, ask, crisis", CASES + CASES_ROUND2 + CASES_ROUND4 + CASES_ROUND6 + CASES_ROUND8
+)
 def test_the_message_gets_the_tier_a_clinician_expects(text, tier, sign, ask, crisis):
     found = assess(text)
     assert found.tier == tier, f"{text!r}: {found}"
@@ -1042,6 +1097,10 @@ def test_an_unsettled_sign_carries_the_more_urgent_tier_it_could_have(text, ask_
         ("ik gebruik een neusspray met cortison tegen hooikoorts", "steroids_osteoporosis"),
         ("mijn opa is aan darmkanker overleden en ik heb rugpijn van het tillen", "cancer"),
         ("tijdens die tropische nachten lig ik te zweten in bed", "night_sweats"),
+        # said to be over, or someone else's: mentioned, not the writer's sign now
+        ("mijn been voelde even zwak, nu is het weer helemaal normaal", "progressive_weakness"),
+        ("mijn dochter heeft koorts en ik heb rugpijn van het dragen", "fever"),
+        ("nee, geen gevoelloosheid daar beneden", "cauda_equina"),
     ],
 )
 def test_a_denied_or_settled_sign_is_reported_as_negated(text, sign):
@@ -1149,6 +1208,23 @@ def test_lexicon_problem_names_file_and_field(tmp_path, change, field, problem):
         load_lexicon(_write(tmp_path, data))
     assert caught.value.field == field
     assert f"alarm_signs.yml: {field}: " in str(caught.value)
+    assert problem in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "problem"),
+    [
+        pytest.param({"keep": ["blaas"]}, "resolved.keep[0]", "must be one of", id="unknown-sign-kept"),
+        pytest.param({"within_words": 99}, "resolved.within_words", "from 1 to 40", id="window-too-long"),
+        pytest.param({"patterns": ["(weer weg"]}, "resolved.patterns[0]", "", id="broken-pattern"),
+    ],
+)
+def test_a_wrong_resolution_setting_names_file_and_field(tmp_path, change, field, problem):
+    data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
+    data["resolved"].update(change)
+    with pytest.raises(DataFileError) as caught:
+        load_lexicon(_write(tmp_path, data))
+    assert caught.value.field == field
     assert problem in str(caught.value)
 
 
