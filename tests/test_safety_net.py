@@ -1059,6 +1059,9 @@ CASES_ROUND8: list[tuple[str, str | None, str | None, str | None, bool]] = [
     ("wat heeft het allemaal nog voor zin, beter als ik er niet meer ben", None, "crisis", None, True),
     ("vorige maand heb ik geprobeerd een overdosis te nemen", None, "crisis", None, True),
     ("wat heeft het nog zin om oefeningen te doen als het niet helpt?", None, None, None, False),
+    ("sinds maandag is mijn linkerbeen steeds verder verzwakt", "emergency", "progressive_weakness", None, False),
+    ("de spieren in mijn rug zijn verzwakt door het vele zitten", None, None, None, False),
+    ("ik ben 68 en gisteren van de keukentrap gekukeld", "today", "trauma", None, False),
 ]
 
 
