@@ -199,16 +199,17 @@ class SafetyNet(GraphComponent):
       always, an emergency alarm is undone only when the message denies a sign (it rests on denied words);
     - when no classifier raised an alarm, an opinion of at least ``raise_at`` raises its own most likely tier, in a
       message of at least ``raise_min_words`` words (fewer are too little for a bag of n-grams: "ik denk het niet"
-      read as a crisis; the short alarms, "ik wil dood", are the lexicon's).
+      read as a crisis; the short alarms, "ik wil dood", are the lexicon's); a shorter message (a questionnaire
+      answer) only when the opinion is at least ``raise_short_at`` sure of a medical tier, never of a crisis.
     """
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"confirm_at": 0.4, "raise_at": 0.5, "raise_min_words": 5}
+        return {"confirm_at": 0.4, "raise_at": 0.5, "raise_min_words": 5, "raise_short_at": 0.8}
 
     def __init__(self, config: dict[str, Any] | None = None) -> None:
         config = {**self.get_default_config(), **(config or {})}
-        for key in ("confirm_at", "raise_at"):
+        for key in ("confirm_at", "raise_at", "raise_short_at"):
             value = config[key]
             if not isinstance(value, (int, float)) or not 0 <= float(value) <= 1:
                 raise ValueError(
@@ -216,6 +217,7 @@ class SafetyNet(GraphComponent):
                 )
         self.confirm_at = float(config["confirm_at"])
         self.raise_at = float(config["raise_at"])
+        self.raise_short_at = float(config["raise_short_at"])
         words = config["raise_min_words"]
         if not isinstance(words, int) or isinstance(words, bool) or words < 1:
             raise ValueError(
@@ -255,6 +257,13 @@ class SafetyNet(GraphComponent):
             return False
         return intent != RED_FLAG_EMERGENCY or bool(found.negated)
 
+    def _raises(self, text: str, opinion: dict[str, Any]) -> bool:
+        """The second opinion is sure enough to raise its own alarm in a message the lexicon and DIET let pass."""
+        alarm = opinion.get("alarm", 0.0)
+        if len(text[:MAX_CHARACTERS].split()) >= self.raise_min_words:
+            return alarm >= self.raise_at
+        return alarm >= self.raise_short_at and opinion.get("best_alarm") in MEDICAL_TIERS
+
     def alarm(self, message: Message) -> dict[str, Any]:
         """Assess the message, force its intent and return the ``alarm`` parse data."""
         text = message.get(ORIGINAL_TEXT) or message.get(TEXT) or ""
@@ -274,11 +283,7 @@ class SafetyNet(GraphComponent):
                 if current in SAFETY_INTENTS and self._overruled(current, found, opinion):
                     self._demote(message)
                     return _alarm(None, found, None, False)
-                if (
-                    current not in SAFETY_INTENTS
-                    and opinion.get("alarm", 0.0) >= self.raise_at
-                    and len(text[:MAX_CHARACTERS].split()) >= self.raise_min_words
-                ):
+                if current not in SAFETY_INTENTS and self._raises(text, opinion):
                     raised = opinion.get("best_alarm")
                     if raised == TIER_CRISIS:
                         _force_intent(message, CRISIS, 1.0)

@@ -193,6 +193,9 @@ def _opinion(alarm: float, best: str = "today") -> dict:
         # below raise_at nothing happens, nor in a message of fewer than five words
         ("welke matras is goed voor mijn rug", "faq", _opinion(0.4, "soon"), "faq", None, False),
         ("ik denk het niet", "deny", _opinion(0.9, "crisis"), "deny", None, False),
+        # a short answer only when the opinion is very sure of a medical tier
+        ("ja dat klopt", "affirm", _opinion(0.85, "today"), "red_flag_today", "today", False),
+        ("ja dat klopt", "affirm", _opinion(0.7, "today"), "affirm", None, False),
         # a sign the lexicon finds is decided by the lexicon, whatever the opinion says
         ("ik kan mijn plas niet ophouden", "faq", _opinion(0.0), "red_flag_emergency", "emergency", False),
     ],
@@ -230,7 +233,9 @@ def test_without_a_second_opinion_the_safety_net_decides_as_before():
     assert message.get(INTENT)["name"] == "red_flag_today"
 
 
-@pytest.mark.parametrize("config", [{"confirm_at": 1.5}, {"raise_at": "hoog"}, {"raise_min_words": 0}])
+@pytest.mark.parametrize(
+    "config", [{"confirm_at": 1.5}, {"raise_at": "hoog"}, {"raise_min_words": 0}, {"raise_short_at": -0.1}]
+)
 def test_a_wrong_safety_net_setting_is_refused_naming_the_field(config):
-    with pytest.raises(ValueError, match=r"SafetyNet\.(confirm_at|raise_at|raise_min_words):"):
+    with pytest.raises(ValueError, match=r"SafetyNet\.(confirm_at|raise_at|raise_min_words|raise_short_at):"):
         SafetyNet(config)
