@@ -462,6 +462,9 @@ class SignFound:
     sign: str
     tier: str
     nts: str
+    # The qualifier of the context choice that set the tier ("young", "fracture_risk"), None for a fixed tier or
+    # the `otherwise` choice: a tier set by a fact the message gives (an age, a risk), which a classifier cannot weigh.
+    settled_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -866,11 +869,12 @@ def assess(raw_text: str, lexicon: Lexicon | None = None) -> Assessment:
             if False in results:
                 negated.append(entry.sign)
             continue
-        tier, nts, denies = entry.tier, entry.nts, False
+        tier, nts, denies, settled_by = entry.tier, entry.nts, False, None
         if entry.context:
             for choice in entry.context:
                 if choice.when == OTHERWISE or _qualifier_holds(choice.when, reported, ages, lexicon, screen):
                     tier, nts, denies = choice.tier, choice.nts, choice.denies
+                    settled_by = None if choice.when == OTHERWISE else choice.when
                     break
         if tier == TIER_NONE or tier is None:
             if denies:
@@ -882,7 +886,7 @@ def assess(raw_text: str, lexicon: Lexicon | None = None) -> Assessment:
             continue
         known = found.get(entry.sign)
         if known is None or _urgency(tier) < _urgency(known.tier):
-            found[entry.sign] = SignFound(entry.sign, tier, nts)
+            found[entry.sign] = SignFound(entry.sign, tier, nts, settled_by)
 
     signs = tuple(sorted(found.values(), key=lambda s: (_urgency(s.tier), s.nts)))
     medical = [s for s in signs if s.tier in MEDICAL_TIERS]

@@ -187,7 +187,8 @@ class SafetyNet(GraphComponent):
     when only ``ask`` is set, the red-flag intent of the more urgent tier that sign could have (so anything
     that ignores ``ask`` still gives the safe answer). The net never lowers a more urgent alarm the
     classifier found on its own (``alarm.tier`` then says the classifier's tier, and no question is asked); only
-    when the second opinion (below) sides with the lexicon's settled tier does that tier stand. It only
+    when the lexicon's tier was set by a fact of the message (an age or a risk factor: a context choice's
+    qualifier, ``SignFound.settled_by``), or the second opinion (below) sides with it, does that tier stand. It only
     undoes a classifier alarm that rests on a sign the user denied ("geen koorts hoor, gewoon spit"), never
     an emergency or crisis one, and never when the denial is followed by "maar ..." (another complaint).
 
@@ -293,7 +294,10 @@ class SafetyNet(GraphComponent):
                         return _alarm(raised, found, None, False)
         provisional = tier or found.ask_tier
         if classifier_tier is not None and _urgency(classifier_tier) < _urgency(provisional):
-            if not (found.tier is not None and _sides_with_lexicon(message.get(OPINION_KEY), classifier_tier)):
+            if not (
+                found.tier is not None
+                and (_settled_by_a_fact(found) or _sides_with_lexicon(message.get(OPINION_KEY), classifier_tier))
+            ):
                 tier, ask = classifier_tier, None  # never lower the classifier's more urgent alarm alone
         if tier is not None:
             forced = TIER_INTENTS[tier]
@@ -325,6 +329,13 @@ def _sides_with_lexicon(opinion: dict[str, Any] | None, classifier_tier: str) ->
     mechanisms then agree that the lexicon's (guideline) tier is not too low ("mijn beide benen tintelen": today)."""
     best = (opinion or {}).get("best_alarm")
     return best in MEDICAL_TIERS and _urgency(best) > _urgency(classifier_tier)
+
+
+def _settled_by_a_fact(found: Assessment) -> bool:
+    """Every sign of the lexicon's tier got that tier from a fact of the message (an age, a risk factor: "ik ben 23
+    en hard op mijn rug gevallen" is soon), which the classifier cannot weigh."""
+    top = [sign for sign in found.signs if sign.tier == found.tier]
+    return bool(top) and all(sign.settled_by is not None for sign in top)
 
 
 def _urgency(tier: str | None) -> int:

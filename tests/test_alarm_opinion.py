@@ -228,6 +228,17 @@ def test_a_more_urgent_classifier_tier_yields_to_the_lexicon_only_when_the_secon
     assert message.get(INTENT)["name"] == f"red_flag_{answered}"
 
 
+@pytest.mark.parametrize("opinion", [_opinion(0.9, "today"), None])
+def test_a_tier_the_message_settles_by_a_fact_stands_against_a_more_urgent_classifier(opinion):
+    """The lexicon's young-fall tier comes from the age the visitor gave, which DIET cannot weigh (NHG M54: a fall
+    without risk factors is not a same-day visit)."""
+    message = _net(
+        "ik ben 24 en gisteren bij het voetballen op mijn rug gevallen, het doet nog pijn", "red_flag_today", opinion
+    )
+    assert message.get("alarm")["tier"] == "soon"
+    assert message.get(INTENT)["name"] == "red_flag_soon"
+
+
 def test_without_a_second_opinion_the_safety_net_decides_as_before():
     message = _net("Ik ben op de bank in slaap gevallen en nu is mijn rug stijf", "red_flag_today", None)
     assert message.get(INTENT)["name"] == "red_flag_today"
