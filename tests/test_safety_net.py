@@ -1062,6 +1062,9 @@ CASES_ROUND8: list[tuple[str, str | None, str | None, str | None, bool]] = [
     ("sinds maandag is mijn linkerbeen steeds verder verzwakt", "emergency", "progressive_weakness", None, False),
     ("de spieren in mijn rug zijn verzwakt door het vele zitten", None, None, None, False),
     ("ik ben 68 en gisteren van de keukentrap gekukeld", "today", "trauma", None, False),
+    # both legs: today, and now when it is getting worse (progressive deficit)
+    ("mijn beide benen tintelen en het wordt met de dag erger", "emergency", "both_legs", None, False),
+    ("sinds gisteren pijn in allebei mijn benen", "today", "both_legs", None, False),
 ]
 
 
