@@ -24,7 +24,16 @@ from typing import Any
 
 import pydantic
 
-from common.data_files import Problem, Schema, checked, load_data_file, one_of, regular_expression, text
+from common.data_files import (
+    Problem,
+    Schema,
+    checked,
+    load_data_file,
+    one_of,
+    regular_expression,
+    text,
+    whole_number_between,
+)
 from common.safety import ALARM_SIGNS, MEDICAL_TIERS, NTS_CATEGORIES, TIER_CRISIS
 
 LEXICON_PATH = Path(__file__).parent / "alarm_signs.yml"
@@ -200,13 +209,7 @@ class Resolved(Schema):
     _patterns = checked("patterns", check=regular_expression, each_item=True)
     _unless = checked("unless", check=regular_expression, each_item=True)
     _keep = checked("keep", check=one_of(ALARM_SIGNS), each_item=True)
-    _within = checked("within_words", check=lambda value: _whole_number_up_to(value, _AFTER_WORDS))
-
-
-def _whole_number_up_to(value: Any, highest: int) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= highest:
-        raise ValueError(f"must be a whole number from 1 to {highest}, got {value!r}")
-    return value
+    _within = checked("within_words", check=whole_number_between(1, _AFTER_WORDS))
 
 
 class Numbers(Schema):

@@ -232,6 +232,17 @@ def positive_number(value: Any) -> float:
     return float(value)
 
 
+def whole_number_between(lowest: int, highest: int) -> Callable[[Any], int]:
+    """A check that the value is a whole number from ``lowest`` to ``highest`` (a bool is not one)."""
+
+    def check(value: Any) -> int:
+        if not isinstance(value, int) or isinstance(value, bool) or not lowest <= value <= highest:
+            raise ValueError(f"must be a whole number from {lowest} to {highest}, got {value!r}")
+        return value
+
+    return check
+
+
 def regular_expression(value: Any) -> str:
     """A Python regular expression, given as a string (in YAML: in quotes)."""
     if not isinstance(value, str):
