@@ -1067,9 +1067,68 @@ CASES_ROUND8: list[tuple[str, str | None, str | None, str | None, bool]] = [
     ("sinds gisteren pijn in allebei mijn benen", "today", "both_legs", None, False),
 ]
 
+# Round 9: wordings of signs the lexicon missed and the classifier alone caught (read banks), written anew, and
+# near misses that look like them.
+CASES_ROUND9: list[tuple[str, str | None, str | None, str | None, bool]] = [
+    # --- bladder and bowel
+    ("sinds de rugpijn kan ik mijn plas minder goed ophouden", "emergency", "cauda_equina", None, False),
+    ("vannacht heb ik mijn bed natgeplast, dat gebeurt me nooit", "emergency", "cauda_equina", None, False),
+    ("mijn ontlasting liep weg zonder dat ik het doorhad", "emergency", "cauda_equina", None, False),
+    ("ik moet minder vaak plassen sinds ik minder drink", None, None, None, False),
+    # --- a foot that slaps, strength that drains away
+    ("nu klapt mijn voet bij elke stap op de grond", "emergency", "progressive_weakness", None, False),
+    ("de kracht in mijn dij valt steeds verder weg", "emergency", "progressive_weakness", None, False),
+    # --- sexual function, both word orders and chat
+    ("het lukt sinds de hernia niet meer om een erectie te krijgen", "emergency", "sexual_dysfunction", None, False),
+    ("tijdens het vrijen voel ik sinds kort bijna niks meer", "emergency", "sexual_dysfunction", None, False),
+    ("krijg m niet meer omhoog sinds die rugpijn", "emergency", "sexual_dysfunction", None, False),
+    # --- chest and breathing
+    ("ik heb een zwaar gevoel op mijn borst en mijn rug doet zeer", "emergency", "chest_breathing", None, False),
+    ("ademen gaat moeilijk en de pijn trekt naar mijn rug", "emergency", "chest_breathing", None, False),
+    # --- a sudden onset with the signs of a vascular cause; the same onset while lifting is ordinary
+    (
+        "de pijn kwam opeens toen ik op de bank zat en nu zweet ik en ben ik duizelig",
+        "emergency",
+        "sudden_severe",
+        None,
+        False,
+    ),
+    (
+        "opeens begon het, zonder reden, en mijn buik is hard en ik voel me flauw",
+        "emergency",
+        "sudden_severe",
+        None,
+        False,
+    ),
+    ("de pijn kwam opeens toen ik een krat optilde", None, None, None, False),
+    ("het voelde alsof mijn rug doormidden gescheurd werd", "emergency", "sudden_severe", None, False),
+    # --- falls: slipping, Flemish tumbling; an object that falls is not a fall
+    ("ik gleed uit op de natte trap en ik ben 62", "today", "trauma", None, False),
+    ("ik ben 71 en van de trap gesukkeld", "today", "trauma", None, False),
+    ("mijn gsm viel op de grond en toen ik bukte schoot het in mijn rug", None, None, None, False),
+    ("de pen gleed uit mijn handen en bij het oprapen kreeg ik spit", None, None, None, False),
+    # --- steroids taken by someone who writes in the third person, a transplanted liver
+    ("mijn vader neemt al jaren cortisone en heeft nu ineens rugpijn", "today", "steroids_osteoporosis", None, False),
+    ("ik heb een donorlever en rugpijn", "soon", "immunosuppression", None, False),
+    # --- weight lost without dieting; night pain as the subject
+    ("ik lijn niet, toch ben ik 6 kilo lichter", "soon", "weight_loss", None, False),
+    ("de pijn in mijn onderrug houdt me elke nacht wakker", "soon", "night_pain", None, False),
+    # --- crisis, and a denial of it
+    ("ik zie mezelf niet oud worden met deze pijn", None, "crisis", None, True),
+    ("nee, ik heb geen gedachten om mezelf iets aan te doen", None, None, None, False),
+    # --- a worry read online is not a past cancer
+    (
+        "ik las op internet dat rugpijn van kanker kan komen, ik heb gelezen dat het vaak zo begint",
+        None,
+        None,
+        None,
+        False,
+    ),
+]
+
 
 @pytest.mark.parametrize(
-    "text, tier, sign, ask, crisis", CASES + CASES_ROUND2 + CASES_ROUND4 + CASES_ROUND6 + CASES_ROUND8
+    "text, tier, sign, ask, crisis", CASES + CASES_ROUND2 + CASES_ROUND4 + CASES_ROUND6 + CASES_ROUND8 + CASES_ROUND9
 )
 def test_the_message_gets_the_tier_a_clinician_expects(text, tier, sign, ask, crisis):
     found = assess(text)
