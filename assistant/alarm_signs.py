@@ -560,8 +560,11 @@ def _parts(raw: str, split: re.Pattern[str] = _SPLIT, lexicon: Lexicon | None = 
             clauses.append((normalised, "?" in delimiter, sentence))
         if delimiter.strip() != ",":
             sentence += 1
+    # A sentence that ends in "?" is a question in each of its clauses: "Wanneer is het koorts, vanaf 38 graden?"
+    asked = {number for _, question, number in clauses if question}
     parts: list[_Part] = []
     for position, (normalised, question, number) in enumerate(clauses):
+        question = question or number in asked
         following: list[str] = []  # the next clauses of the sentence, as far as a resolution is looked for
         for text_after, _, number_after in clauses[position + 1 :]:
             if number_after != number or len(following) >= _AFTER_WORDS:

@@ -1126,9 +1126,37 @@ CASES_ROUND9: list[tuple[str, str | None, str | None, str | None, bool]] = [
     ),
 ]
 
+# Round 10: what the read (odd) half of the fourth bank showed, written anew; its even half stays unread.
+CASES_ROUND10: list[tuple[str, str | None, str | None, str | None, bool]] = [
+    ("het zit nu ook in mijn andere been", "today", "both_legs", None, False),
+    ("het is niet alleen mijn rechterbeen meer, ik voel het links ook", "today", "both_legs", None, False),
+    ("mag ik zwemmen tijdens mijn chemo? mijn rug doet sinds kort zeer", "today", "cancer", None, False),
+    ("vorig jaar is er darmkanker gevonden, ik ben nog steeds onder behandeling", "today", "cancer", None, False),
+    ("in 2015 is er een darmtumor weggehaald en nu heb ik rugpijn", "soon", "cancer", None, False),
+    ("mijn zoon snijdt zichzelf en hij heeft ook rugpijn", None, "crisis", None, True),
+    ("hij zegt dat hij liever dood is dan nog zo'n nacht", None, "crisis", None, True),
+    ("mijn vader heeft koorts en rugpijn en praat wartaal", "emergency", "fever", None, False),
+    ("ik spuit al jaren en nu doet mijn rug zeer", "today", "iv_drug_use", None, False),
+    ("ik heb toch weer gespoten en nu heb ik rugpijn", "today", "iv_drug_use", None, False),
+    ("mijn rechterbeen heeft elke dag minder kracht", "emergency", "progressive_weakness", None, False),
+    ("ze kan haar been steeds minder gebruiken", "emergency", "progressive_weakness", None, False),
+    ("ineens een felle pijn in mijn rug, ik weet niet waarvan", None, None, "sudden_severe", False),
+    # near misses
+    ("wanneer heb je koorts, vanaf 38 graden?", None, None, None, False),
+    ("ik val af en toe in slaap op de bank", None, None, None, False),
+    ("ik val bijna om van vermoeidheid na mijn dienst", None, None, None, False),
+    ("mijn been was even krachteloos na lang zitten, nu weer oke", None, None, None, False),
+    ("mijn knie knikte een keer door, sindsdien niet meer", None, None, None, False),
+    ("ik zweet 's nachts alleen als de verwarming hoog staat", None, None, None, False),
+    ("ik word 's nachts wakker van mijn rug als ik me omdraai", None, None, None, False),
+    ("al jaren erectieproblemen door mijn diabetes, nu rugpijn van het tillen", None, None, None, False),
+    ("sinds gisteren geen erectie meer en mijn rug doet zeer", "emergency", "sexual_dysfunction", None, False),
+]
+
 
 @pytest.mark.parametrize(
-    "text, tier, sign, ask, crisis", CASES + CASES_ROUND2 + CASES_ROUND4 + CASES_ROUND6 + CASES_ROUND8 + CASES_ROUND9
+    "text, tier, sign, ask, crisis",
+    CASES + CASES_ROUND2 + CASES_ROUND4 + CASES_ROUND6 + CASES_ROUND8 + CASES_ROUND9 + CASES_ROUND10,
 )
 def test_the_message_gets_the_tier_a_clinician_expects(text, tier, sign, ask, crisis):
     found = assess(text)
