@@ -50,13 +50,13 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
             type=Path,
             nargs="+",
             default=list(FLOOR_FILES),
-            help="floors files (default tests/{heldout,clinical,clinical_r2,clinical_r3,field}_floors.yml)",
+            help="floors files (default tests/{heldout,clinical,clinical_r2,clinical_r3,clinical_r4,field}_floors.yml)",
         )
         command.add_argument(
             "--sets",
             type=Path,
             nargs="+",
-            help="test set folders (report: tests/heldout, clinical, clinical_r2, clinical_r3, field; floors: theirs)",
+            help="test set folders (report: tests/heldout, clinical, clinical_r2..r4, field; floors: theirs)",
         )
     report.add_argument("--smoke", action="store_true", help="ours + TF-IDF only, no CV, no training, no docs/")
     report.add_argument("--systems", nargs="+", choices=ALL_SYSTEMS, help="default: all four (smoke: ours, TF-IDF)")
@@ -142,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_json,
         write_set_files,
     )
-    from evaluation.sets import CLINICAL, CLINICAL_R2, CLINICAL_R3, FIELD, HELDOUT, EvaluationDataError
+    from evaluation.sets import CLINICAL, CLINICAL_R2, CLINICAL_R3, CLINICAL_R4, FIELD, HELDOUT, EvaluationDataError
 
     args = _arguments(argv)
     if args.command == "variants":
@@ -162,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         set_paths = args.sets or list(dict.fromkeys(ROOT / f.set for f in floors))
     else:
         systems = args.systems or (SMOKE_SYSTEMS if args.smoke else ALL_SYSTEMS)
-        set_paths = args.sets or [HELDOUT, CLINICAL, CLINICAL_R2, CLINICAL_R3, FIELD]
+        set_paths = args.sets or [HELDOUT, CLINICAL, CLINICAL_R2, CLINICAL_R3, CLINICAL_R4, FIELD]
     if not model.exists():
         raise SystemExit(f"{model} is missing: run `make train` first")
     if args.command == "report" and not args.smoke:

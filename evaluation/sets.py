@@ -39,6 +39,9 @@ CLINICAL_R2 = ROOT / "tests" / "clinical_r2"
 # The third clinical bank (issue 10, round 3): 544 messages written blind on 2026-12-03 by a helper who had read
 # neither the lexicon, the training data nor the other banks; measured before any change made for it, and unread.
 CLINICAL_R3 = ROOT / "tests" / "clinical_r3"
+# The fourth clinical bank (issue 10, round 4): 610 messages written blind on 2026-12-04 the same way; measured once
+# before any change made for it; then its odd-indexed items were read for lexicon round 10, the even ones are unread.
+CLINICAL_R4 = ROOT / "tests" / "clinical_r4"
 FIELD = ROOT / "tests" / "field"
 CONTRACT = ROOT / "contract" / "topics.yml"
 FALLBACK = "nlu_fallback"

@@ -180,8 +180,15 @@ def test_the_repository_has_one_floors_file_per_set_held_out_every_clinical_bank
     from evaluation.floors import FLOOR_FILES
 
     sets = {load_floors(path).set: {f.measure for f in load_floors(path).floors} for path in FLOOR_FILES}
-    assert set(sets) == {"tests/heldout", "tests/clinical", "tests/clinical_r2", "tests/clinical_r3", "tests/field"}
-    for bank in ("tests/clinical", "tests/clinical_r2", "tests/clinical_r3"):
+    assert set(sets) == {
+        "tests/heldout",
+        "tests/clinical",
+        "tests/clinical_r2",
+        "tests/clinical_r3",
+        "tests/clinical_r4",
+        "tests/field",
+    }
+    for bank in ("tests/clinical", "tests/clinical_r2", "tests/clinical_r3", "tests/clinical_r4"):
         assert {"red_flag_recall", "exact_tier", "crisis_recall", "false_alarm_rate"} <= sets[bank]
     assert {"answered_correctly", "fallback_rate", "confidently_wrong_rate"} <= sets["tests/field"]
 
