@@ -547,9 +547,13 @@ _SENTENCE_SPLIT = re.compile(r"([;:!?()\[\]\n\r\u2014\u2013]+|[.](?=\s|$)|\s-\s)
 
 
 def _parts(raw: str, split: re.Pattern[str] = _SPLIT, lexicon: Lexicon | None = None) -> list[_Part]:
-    """Split raw text into clauses at punctuation, normalise each and remember which ended in '?'."""
+    """Split raw text into clauses at punctuation, normalise each, and mark the clauses of a question.
+
+    A sentence that ends in "?" is a question in each of its clauses: "Wanneer is het koorts, vanaf 38 graden?"
+    """
     pieces = split.split(raw or "")
-    clauses: list[tuple[str, bool, int]] = []  # normalised text, ends in "?", sentence number
+    clauses: list[tuple[str, int]] = []  # normalised text, sentence number
+    asked: set[int] = set()  # the sentences that end in "?"
     sentence = 0
     for index in range(0, len(pieces), 2):
         delimiter = pieces[index + 1] if index + 1 < len(pieces) else ""
@@ -557,20 +561,19 @@ def _parts(raw: str, split: re.Pattern[str] = _SPLIT, lexicon: Lexicon | None = 
         if lexicon is not None:
             normalised = lexicon.with_digits(normalised)
         if normalised:
-            clauses.append((normalised, "?" in delimiter, sentence))
+            clauses.append((normalised, sentence))
+            if "?" in delimiter:
+                asked.add(sentence)
         if delimiter.strip() != ",":
             sentence += 1
-    # A sentence that ends in "?" is a question in each of its clauses: "Wanneer is het koorts, vanaf 38 graden?"
-    asked = {number for _, question, number in clauses if question}
     parts: list[_Part] = []
-    for position, (normalised, question, number) in enumerate(clauses):
-        question = question or number in asked
+    for position, (normalised, number) in enumerate(clauses):
         following: list[str] = []  # the next clauses of the sentence, as far as a resolution is looked for
-        for text_after, _, number_after in clauses[position + 1 :]:
+        for text_after, number_after in clauses[position + 1 :]:
             if number_after != number or len(following) >= _AFTER_WORDS:
                 break
             following.extend(text_after.split(" "))
-        parts.append(_Part(normalised, question, " ".join(following[:_AFTER_WORDS])))
+        parts.append(_Part(normalised, number in asked, " ".join(following[:_AFTER_WORDS])))
     return parts
 
 
