@@ -142,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_json,
         write_set_files,
     )
-    from evaluation.sets import CLINICAL, CLINICAL_R2, CLINICAL_R3, CLINICAL_R4, FIELD, HELDOUT, EvaluationDataError
+    from evaluation.sets import CLINICAL_BANKS, FIELD, HELDOUT, EvaluationDataError
 
     args = _arguments(argv)
     if args.command == "variants":
@@ -162,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         set_paths = args.sets or list(dict.fromkeys(ROOT / f.set for f in floors))
     else:
         systems = args.systems or (SMOKE_SYSTEMS if args.smoke else ALL_SYSTEMS)
-        set_paths = args.sets or [HELDOUT, CLINICAL, CLINICAL_R2, CLINICAL_R3, CLINICAL_R4, FIELD]
+        set_paths = args.sets or [HELDOUT, *CLINICAL_BANKS, FIELD]
     if not model.exists():
         raise SystemExit(f"{model} is missing: run `make train` first")
     if args.command == "report" and not args.smoke:
