@@ -50,13 +50,13 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
             type=Path,
             nargs="+",
             default=list(FLOOR_FILES),
-            help="floors files (default tests/{heldout,clinical,clinical_r2,clinical_r3,clinical_r4,field}_floors.yml)",
+            help="floors files (default tests/{heldout,clinical,clinical_r2..r5,field}_floors.yml)",
         )
         command.add_argument(
             "--sets",
             type=Path,
             nargs="+",
-            help="test set folders (report: tests/heldout, clinical, clinical_r2..r4, field; floors: theirs)",
+            help="test set folders (report: tests/heldout, clinical, clinical_r2..r5, field; floors: theirs)",
         )
     report.add_argument("--smoke", action="store_true", help="ours + TF-IDF only, no CV, no training, no docs/")
     report.add_argument("--systems", nargs="+", choices=ALL_SYSTEMS, help="default: all four (smoke: ours, TF-IDF)")

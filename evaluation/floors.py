@@ -1,7 +1,7 @@
 """The floors `make test` enforces on the test sets, one file per set, and their check.
 
 tests/heldout_floors.yml (the held-out set), tests/clinical_floors.yml and tests/clinical_r2_floors.yml to
-tests/clinical_r4_floors.yml (the four clinical banks) and tests/field_floors.yml (the field set). Each file names its
+tests/clinical_r5_floors.yml (the five clinical banks) and tests/field_floors.yml (the field set). Each file names its
 test set and, per measure of `evaluation.metrics.MEASURES`, the lowest value allowed (`at_least`) or, for rates that
 must stay low, the highest (`at_most`):
 
@@ -30,8 +30,17 @@ CLINICAL_FLOORS = ROOT / "tests" / "clinical_floors.yml"
 CLINICAL_R2_FLOORS = ROOT / "tests" / "clinical_r2_floors.yml"
 CLINICAL_R3_FLOORS = ROOT / "tests" / "clinical_r3_floors.yml"
 CLINICAL_R4_FLOORS = ROOT / "tests" / "clinical_r4_floors.yml"
+CLINICAL_R5_FLOORS = ROOT / "tests" / "clinical_r5_floors.yml"
 FIELD_FLOORS = ROOT / "tests" / "field_floors.yml"
-FLOOR_FILES = (FLOORS, CLINICAL_FLOORS, CLINICAL_R2_FLOORS, CLINICAL_R3_FLOORS, CLINICAL_R4_FLOORS, FIELD_FLOORS)
+FLOOR_FILES = (
+    FLOORS,
+    CLINICAL_FLOORS,
+    CLINICAL_R2_FLOORS,
+    CLINICAL_R3_FLOORS,
+    CLINICAL_R4_FLOORS,
+    CLINICAL_R5_FLOORS,
+    FIELD_FLOORS,
+)
 # How many messages a measure counts, by the key of the results that holds it (the first one present):
 # "one item" of a measure is 1 / that number.
 _COUNTED_BY = {
