@@ -306,6 +306,16 @@ CASES_ROUND2 = [
     ("zo'n pijn heb ik nog nooit gehad, ineens, in mijn rug en buik", "emergency", "sudden_severe", None, False),
     ("plots een heel erge pijn in mijn rug en ik ben flauwgevallen", "emergency", "sudden_severe", None, False),
     # --- missed: crisis wordings
+    # round 11 (our own wordings, 2026-12-06): Flemish "mij", "uit het leven te stappen", and their near misses
+    ("ik ga mij iets aandoen", None, "crisis", None, True),
+    ("ik heb een plan gemaakt om uit het leven te stappen", None, "crisis", None, True),
+    ("niemand zou me missen als ik weg was", None, "crisis", None, True),
+    ("het leven is op deze manier niet meer de moeite waard", None, "crisis", None, True),
+    ("ik sta op het balkon en denk erover te springen", None, "crisis", None, True),
+    ("ik wil niet meer verder met deze pijn", None, "crisis", None, True),
+    ("ik wil niet meer verder met de vragen", None, None, None, False),
+    ("niemand zou me missen op het werk als ik een week thuisblijf", None, None, None, False),
+    ("ik wil met de kinderen op de trampoline springen, mag dat met rugpijn?", None, None, None, False),
     ("ik zie er geen gat meer in", None, "crisis", None, True),
     ("soms denk ik erover om er een eind aan te maken", None, "crisis", None, True),
     ("ik heb al uitgezocht hoe ik het ga doen", None, "crisis", None, True),
