@@ -112,12 +112,19 @@ def prepared(text: str) -> str:
 
 def opinion_of(probabilities: Mapping[str, float]) -> dict[str, Any]:
     """The verdict of one message: ``tier``, the most likely label when it is a safety label (None when ``none``
-    wins); ``alarm``, the probability of any safety label; ``best_alarm``, the likeliest safety label."""
+    wins); ``alarm``, the probability of any safety label; ``medical``, of a medical tier (crisis left out);
+    ``best_alarm``, the likeliest safety label."""
     alarms = {label: p for label, p in probabilities.items() if label != NONE}
     best_alarm = max(alarms, key=lambda label: alarms[label]) if alarms else None
     alarm = sum(alarms.values())
     tier = best_alarm if best_alarm is not None and alarms[best_alarm] > probabilities.get(NONE, 0.0) else None
-    return {"tier": tier, "alarm": round(float(alarm), 4), "best_alarm": best_alarm}
+    medical = sum(p for label, p in alarms.items() if label != TIER_CRISIS)
+    return {
+        "tier": tier,
+        "alarm": round(float(alarm), 4),
+        "medical": round(float(medical), 4),
+        "best_alarm": best_alarm,
+    }
 
 
 @cache
@@ -182,7 +189,7 @@ class AlarmOpinion(GraphComponent):
     def opinions(self, texts: list[str]) -> list[dict[str, Any]]:
         """The verdict of each text (the original text; denied clauses are left out here)."""
         if self.scorer is None:
-            return [{"tier": None, "alarm": 0.0, "best_alarm": None} for _ in texts]
+            return [{"tier": None, "alarm": 0.0, "medical": 0.0, "best_alarm": None} for _ in texts]
         rows = self.scorer.probabilities([prepared(without_denials(text)) for text in texts])
         classes = list(self.scorer.classes)
         return [opinion_of({label: float(p) for label, p in zip(classes, row)}) for row in rows]

@@ -196,17 +196,24 @@ class SafetyNet(GraphComponent):
     trained with near misses, reading the text without its denied clauses), a message in which the lexicon finds
     nothing is decided by two learned opinions instead of DIET's alone:
 
-    - a classifier alarm stands only when the opinion gives an alarm at least ``confirm_at``; a crisis stands
+    - a classifier alarm stands only when the opinion gives a medical tier at least ``confirm_at``; a crisis stands
       always, an emergency alarm is undone only when the message denies a sign (it rests on denied words);
     - when no classifier raised an alarm, an opinion of at least ``raise_at`` raises its own most likely tier, in a
       message of at least ``raise_min_words`` words (fewer are too little for a bag of n-grams: "ik denk het niet"
       read as a crisis; the short alarms, "ik wil dood", are the lexicon's); a shorter message (a questionnaire
-      answer) only when the opinion is at least ``raise_short_at`` sure of a medical tier, never of a crisis.
+      answer) only when the opinion is at least ``raise_short_at`` sure of a medical tier, never of a crisis; a crisis
+      it raises only from ``raise_crisis_at`` (None: ``raise_at``), since its crisis examples are many and varied.
     """
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"confirm_at": 0.4, "raise_at": 0.5, "raise_min_words": 5, "raise_short_at": 0.8}
+        return {
+            "confirm_at": 0.4,
+            "raise_at": 0.5,
+            "raise_min_words": 5,
+            "raise_short_at": 0.8,
+            "raise_crisis_at": None,
+        }
 
     def __init__(self, config: dict[str, Any] | None = None) -> None:
         config = {**self.get_default_config(), **(config or {})}
@@ -219,6 +226,12 @@ class SafetyNet(GraphComponent):
         self.confirm_at = float(config["confirm_at"])
         self.raise_at = float(config["raise_at"])
         self.raise_short_at = float(config["raise_short_at"])
+        crisis_at = config["raise_crisis_at"]
+        if crisis_at is not None and (not isinstance(crisis_at, (int, float)) or not 0 <= float(crisis_at) <= 1):
+            raise ValueError(
+                f"config.yml: assistant.components.SafetyNet.raise_crisis_at: a number from 0 to 1, got {crisis_at!r}"
+            )
+        self.raise_crisis_at = self.raise_at if crisis_at is None else float(crisis_at)
         words = config["raise_min_words"]
         if not isinstance(words, int) or isinstance(words, bool) or words < 1:
             raise ValueError(
@@ -253,8 +266,9 @@ class SafetyNet(GraphComponent):
         return bool(found.negated) and not _CONTRAST.search(normalise(text[:MAX_CHARACTERS]))
 
     def _overruled(self, intent: str, found: Assessment, opinion: dict[str, Any]) -> bool:
-        """The classifier's alarm, with no lexicon sign behind it, is not confirmed by the second opinion."""
-        if intent == CRISIS or opinion.get("alarm", 0.0) >= self.confirm_at:
+        """The classifier's alarm, with no lexicon sign behind it, is not confirmed by the second opinion: a medical
+        alarm by the opinion's medical probability (its crisis share is no evidence of a medical sign)."""
+        if intent == CRISIS or opinion.get("medical", opinion.get("alarm", 0.0)) >= self.confirm_at:
             return False
         return intent != RED_FLAG_EMERGENCY or bool(found.negated)
 
@@ -262,6 +276,8 @@ class SafetyNet(GraphComponent):
         """The second opinion is sure enough to raise its own alarm in a message the lexicon and DIET let pass."""
         alarm = opinion.get("alarm", 0.0)
         if len(text[:MAX_CHARACTERS].split()) >= self.raise_min_words:
+            if opinion.get("best_alarm") == TIER_CRISIS:
+                return alarm >= self.raise_crisis_at
             return alarm >= self.raise_at
         return alarm >= self.raise_short_at and opinion.get("best_alarm") in MEDICAL_TIERS
 

@@ -57,8 +57,23 @@ def test_the_opinion_reads_the_text_without_its_denied_clauses(text, kept):
 
 
 def test_an_opinion_names_the_likeliest_safety_label_and_the_chance_of_any_alarm():
-    assert opinion_of({"none": 0.5, "today": 0.3, "soon": 0.2}) == {"tier": None, "alarm": 0.5, "best_alarm": "today"}
-    assert opinion_of({"none": 0.1, "crisis": 0.6, "emergency": 0.3})["tier"] == "crisis"
+    assert opinion_of({"none": 0.5, "today": 0.3, "soon": 0.2}) == {
+        "tier": None,
+        "alarm": 0.5,
+        "medical": 0.5,
+        "best_alarm": "today",
+    }
+    crisis = opinion_of({"none": 0.1, "crisis": 0.6, "emergency": 0.3})
+    assert (crisis["tier"], crisis["alarm"], crisis["medical"]) == ("crisis", 0.9, 0.3)
+
+
+def test_a_medical_alarm_of_the_classifier_is_confirmed_by_the_opinion_s_medical_share_not_its_crisis_share():
+    """An emotional near miss with a classifier emergency: the opinion's crisis probability is no evidence of one."""
+    text = "ik ben zo moe van alles en mijn rug doet zeer"
+    worried = {"tier": None, "alarm": 0.5, "medical": 0.1, "best_alarm": "crisis"}
+    assert _net(text, "red_flag_today", worried).get(INTENT)["name"] != "red_flag_today"
+    medical = {"tier": None, "alarm": 0.5, "medical": 0.45, "best_alarm": "today"}
+    assert _net(text, "red_flag_today", medical).get(INTENT)["name"] == "red_flag_today"
 
 
 def test_the_examples_file_has_alarms_of_every_tier_and_near_misses():
@@ -211,6 +226,20 @@ def test_the_safety_net_decides_with_the_second_opinion_where_the_lexicon_finds_
 
 
 @pytest.mark.parametrize(
+    "opinion, expected_intent",
+    [
+        (_opinion(0.55, "crisis"), "faq"),  # a crisis needs raise_crisis_at
+        (_opinion(0.65, "crisis"), "crisis"),
+        (_opinion(0.55, "soon"), "red_flag_soon"),  # a medical tier still from raise_at
+    ],
+)
+def test_the_second_opinion_raises_a_crisis_only_from_its_own_threshold(opinion, expected_intent):
+    message = _net("het voelt allemaal zo zwaar de laatste tijd", "faq", opinion, {"raise_crisis_at": 0.6})
+    assert message.get(INTENT)["name"] == expected_intent
+    assert message.get("alarm")["crisis"] is (expected_intent == "crisis")
+
+
+@pytest.mark.parametrize(
     "opinion_tier, answered",
     [
         ("today", "today"),  # the second opinion sides with the lexicon: its guideline tier stands
@@ -245,8 +274,17 @@ def test_without_a_second_opinion_the_safety_net_decides_as_before():
 
 
 @pytest.mark.parametrize(
-    "config", [{"confirm_at": 1.5}, {"raise_at": "hoog"}, {"raise_min_words": 0}, {"raise_short_at": -0.1}]
+    "config",
+    [
+        {"confirm_at": 1.5},
+        {"raise_at": "hoog"},
+        {"raise_min_words": 0},
+        {"raise_short_at": -0.1},
+        {"raise_crisis_at": 2},
+    ],
 )
 def test_a_wrong_safety_net_setting_is_refused_naming_the_field(config):
-    with pytest.raises(ValueError, match=r"SafetyNet\.(confirm_at|raise_at|raise_min_words|raise_short_at):"):
+    with pytest.raises(
+        ValueError, match=r"SafetyNet\.(confirm_at|raise_at|raise_min_words|raise_short_at|raise_crisis_at):"
+    ):
         SafetyNet(config)
