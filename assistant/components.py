@@ -217,7 +217,9 @@ class SafetyNet(GraphComponent):
 
     def __init__(self, config: dict[str, Any] | None = None) -> None:
         config = {**self.get_default_config(), **(config or {})}
-        for key in ("confirm_at", "raise_at", "raise_short_at"):
+        if config["raise_crisis_at"] is None:
+            config["raise_crisis_at"] = config["raise_at"]
+        for key in ("confirm_at", "raise_at", "raise_short_at", "raise_crisis_at"):
             value = config[key]
             if not isinstance(value, (int, float)) or not 0 <= float(value) <= 1:
                 raise ValueError(
@@ -226,12 +228,7 @@ class SafetyNet(GraphComponent):
         self.confirm_at = float(config["confirm_at"])
         self.raise_at = float(config["raise_at"])
         self.raise_short_at = float(config["raise_short_at"])
-        crisis_at = config["raise_crisis_at"]
-        if crisis_at is not None and (not isinstance(crisis_at, (int, float)) or not 0 <= float(crisis_at) <= 1):
-            raise ValueError(
-                f"config.yml: assistant.components.SafetyNet.raise_crisis_at: a number from 0 to 1, got {crisis_at!r}"
-            )
-        self.raise_crisis_at = self.raise_at if crisis_at is None else float(crisis_at)
+        self.raise_crisis_at = float(config["raise_crisis_at"])
         words = config["raise_min_words"]
         if not isinstance(words, int) or isinstance(words, bool) or words < 1:
             raise ValueError(
@@ -268,7 +265,7 @@ class SafetyNet(GraphComponent):
     def _overruled(self, intent: str, found: Assessment, opinion: dict[str, Any]) -> bool:
         """The classifier's alarm, with no lexicon sign behind it, is not confirmed by the second opinion: a medical
         alarm by the opinion's medical probability (its crisis share is no evidence of a medical sign)."""
-        if intent == CRISIS or opinion.get("medical", opinion.get("alarm", 0.0)) >= self.confirm_at:
+        if intent == CRISIS or opinion.get("medical", 0.0) >= self.confirm_at:
             return False
         return intent != RED_FLAG_EMERGENCY or bool(found.negated)
 

@@ -166,7 +166,8 @@ def _net(text: str, intent: str, opinion: dict | None, config: dict | None = Non
 
 
 def _opinion(alarm: float, best: str = "today") -> dict:
-    return {"tier": best if alarm > 0.5 else None, "alarm": alarm, "best_alarm": best}
+    medical = 0.0 if best == "crisis" else alarm
+    return {"tier": best if alarm > 0.5 else None, "alarm": alarm, "medical": medical, "best_alarm": best}
 
 
 @pytest.mark.parametrize(
