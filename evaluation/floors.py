@@ -23,24 +23,12 @@ import yaml
 
 from evaluation.metrics import MEASURES
 from evaluation.models import ROOT
-from evaluation.sets import EvaluationDataError
+from evaluation.sets import CLINICAL_BANKS, EvaluationDataError
 
 FLOORS = ROOT / "tests" / "heldout_floors.yml"
-CLINICAL_FLOORS = ROOT / "tests" / "clinical_floors.yml"
-CLINICAL_R2_FLOORS = ROOT / "tests" / "clinical_r2_floors.yml"
-CLINICAL_R3_FLOORS = ROOT / "tests" / "clinical_r3_floors.yml"
-CLINICAL_R4_FLOORS = ROOT / "tests" / "clinical_r4_floors.yml"
-CLINICAL_R5_FLOORS = ROOT / "tests" / "clinical_r5_floors.yml"
 FIELD_FLOORS = ROOT / "tests" / "field_floors.yml"
-FLOOR_FILES = (
-    FLOORS,
-    CLINICAL_FLOORS,
-    CLINICAL_R2_FLOORS,
-    CLINICAL_R3_FLOORS,
-    CLINICAL_R4_FLOORS,
-    CLINICAL_R5_FLOORS,
-    FIELD_FLOORS,
-)
+# One floors file per clinical bank of evaluation.sets.CLINICAL_BANKS, beside it: tests/clinical_r5_floors.yml.
+FLOOR_FILES = (FLOORS, *(bank.with_name(f"{bank.name}_floors.yml") for bank in CLINICAL_BANKS), FIELD_FLOORS)
 # How many messages a measure counts, by the key of the results that holds it (the first one present):
 # "one item" of a measure is 1 / that number.
 _COUNTED_BY = {

@@ -40,7 +40,8 @@ CLINICAL_R2 = ROOT / "tests" / "clinical_r2"
 # neither the lexicon, the training data nor the other banks; measured before any change made for it, and unread.
 CLINICAL_R3 = ROOT / "tests" / "clinical_r3"
 # The fourth clinical bank (issue 10, round 4): 610 messages written blind on 2026-12-04 the same way; measured once
-# before any change made for it; then its odd-indexed items were read for lexicon round 10, the even ones are unread.
+# before any change made for it; then its odd-indexed items (index within each file) were read for lexicon round 10,
+# the even ones are unread.
 CLINICAL_R4 = ROOT / "tests" / "clinical_r4"
 # The fifth clinical bank (issue 10, round 5): 620 messages written blind on 2026-12-06 the same way; measured before
 # any change made for it; unread (except ~50 alarm texts of trauma.yml and weight_loss.yml that a debug log showed).
